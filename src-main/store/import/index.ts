@@ -1,0 +1,56 @@
+import { ApiError } from '../../api/contracts/common';
+import type { DatasetSummary, ImportFormat, ImportRequest } from '../../api/contracts/datasets';
+import { throwIfCancelled } from '../../api/jobs';
+import type { Db } from '../db';
+import { writeDataset } from '../datasets';
+import type { InteractionLog } from './interaction-log';
+import { preprocess } from './preprocess';
+import { importSrTxt } from './sr-txt';
+
+export interface ImporterContext {
+  signal?: AbortSignal;
+  /** Bytes of the main input read so far, for progress. */
+  onBytes?: (read: number, total: number) => void;
+}
+
+/** Parses one source format into raw interactions (+ item/user attributes). */
+export type Importer = (source: string, items: string | undefined, ctx: ImporterContext) => Promise<InteractionLog>;
+
+const notYet =
+  (format: ImportFormat): Importer =>
+  async () => {
+    throw new ApiError('unavailable', `The ${format} importer is not available in this build yet.`);
+  };
+
+export const importers: Record<ImportFormat, Importer> = {
+  'sr-txt': importSrTxt,
+  'ml-1m': notYet('ml-1m'),
+  amazon: notYet('amazon'),
+  yelp: notYet('yelp'),
+  recbole: notYet('recbole'),
+  csv: notYet('csv'),
+};
+
+export interface ImportProgress {
+  signal?: AbortSignal;
+  /** phase: 'read' (fraction of input bytes) then 'write' (fraction of rows written). */
+  onProgress?: (phase: 'read' | 'prepare' | 'write', fraction: number) => void;
+}
+
+/** Parse → preprocess → write in one transaction. Nothing is written unless every step succeeds. */
+export async function importDataset(db: Db, request: ImportRequest, ctl: ImportProgress = {}): Promise<DatasetSummary> {
+  const log = await importers[request.format](request.source, request.items, {
+    signal: ctl.signal,
+    onBytes: (read, total) => ctl.onProgress?.('read', read / total),
+  });
+  throwIfCancelled(ctl.signal);
+  ctl.onProgress?.('prepare', 0);
+  const prepared = preprocess(log, request.options);
+  throwIfCancelled(ctl.signal);
+  return writeDataset(
+    db,
+    { name: request.name, format: request.format, source: request.source, options: request.options, replace: request.replace },
+    prepared,
+    { signal: ctl.signal, onProgress: (done, total) => ctl.onProgress?.('write', done / total) },
+  );
+}
