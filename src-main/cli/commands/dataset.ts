@@ -1,0 +1,105 @@
+import type { DatasetSummary, ImportRequest } from '../../api/contracts/datasets';
+import { ImportFormat } from '../../api/contracts/datasets';
+import { ApiError } from '../../api/contracts/common';
+import { followJob, optionalNumber, printJson, printTable, requireString, type Command } from '../command';
+
+const statsColumns = ['name', 'users', 'items', 'actions', 'avgLength', 'sparsity', 'minLength', 'maxLength'];
+
+export const datasetCommands: Command[] = [
+  {
+    path: ['dataset', 'import'],
+    summary: 'Import a dataset (formats: sr-txt, ml-1m, amazon, yelp, recbole, csv) in one transaction.',
+    flags: {
+      format: { type: 'string', description: `Input format: ${ImportFormat.options.join(', ')}`, valueName: 'format' },
+      name: { type: 'string', description: 'Name of the new dataset', valueName: 'name' },
+      source: { type: 'string', description: 'Interactions file, or folder (ml-1m, yelp); also accepted as a positional argument', valueName: 'path' },
+      items: { type: 'string', description: 'Item metadata file (TSV/CSV, .item, Amazon meta, Yelp business)', valueName: 'path' },
+      kcore: { type: 'string', description: 'Iterative k-core filter on users and items (default 5; 0 = off)', valueName: 'k' },
+      duplicates: { type: 'string', description: 'Consecutive duplicate items: keep (default) or drop', valueName: 'policy' },
+      'min-rating': { type: 'string', description: 'Keep only interactions rated at least this (formats with ratings)', valueName: 'r' },
+      replace: { type: 'boolean', description: 'Overwrite an existing dataset of that name' },
+    },
+    args: '[source]',
+    async run(args, service, io) {
+      const source = (args.flags.source as string | undefined) ?? args.positionals[0];
+      if (!source) throw new ApiError('validation', 'Missing the input: --source <path> (or a positional path)');
+      const duplicates = args.flags.duplicates ?? 'keep';
+      if (duplicates !== 'keep' && duplicates !== 'drop') throw new ApiError('validation', '--duplicates must be keep or drop');
+      const request: ImportRequest = {
+        format: requireString(args, 'format') as ImportRequest['format'],
+        name: requireString(args, 'name'),
+        source,
+        items: args.flags.items as string | undefined,
+        options: {
+          kcore: optionalNumber(args, 'kcore') ?? 5,
+          consecutiveDuplicates: duplicates,
+          minRating: optionalNumber(args, 'min-rating'),
+        },
+        replace: Boolean(args.flags.replace),
+      };
+      const started = Date.now();
+      const { jobId } = await service.call('datasets.import', request);
+      const summary = (await followJob(service, jobId, io)) as DatasetSummary;
+      if (args.json) printJson(io, summary);
+      else {
+        io.out(`Imported "${summary.name}" in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
+        printTable(io, [summary], statsColumns);
+      }
+    },
+  },
+  {
+    path: ['dataset', 'list'],
+    summary: 'List datasets with their statistics.',
+    async run(args, service, io) {
+      const list = await service.call('datasets.list', {});
+      if (args.json) printJson(io, list);
+      else if (list.length === 0) io.out('No datasets yet. Try "llmdirec demo" or "llmdirec dataset import".');
+      else printTable(io, list, ['name', 'format', 'users', 'items', 'actions', 'avgLength', 'sparsity']);
+    },
+  },
+  {
+    path: ['dataset', 'stats'],
+    args: '<name>',
+    summary: 'Table-1 statistics of a dataset.',
+    async run(args, service, io) {
+      const name = args.positionals[0];
+      if (!name) throw new ApiError('validation', 'Missing the dataset name');
+      const stats = await service.call('datasets.stats', { name });
+      if (args.json) printJson(io, stats);
+      else printTable(io, [stats], statsColumns);
+    },
+  },
+  {
+    path: ['dataset', 'delete'],
+    args: '<name>',
+    summary: 'Delete a dataset and everything derived from it.',
+    async run(args, service, io) {
+      const name = args.positionals[0];
+      if (!name) throw new ApiError('validation', 'Missing the dataset name');
+      const result = await service.call('datasets.delete', { name });
+      if (args.json) printJson(io, result);
+      else io.out(result.deleted ? `Deleted "${name}".` : `No dataset named "${name}".`);
+      return result.deleted ? 0 : 1;
+    },
+  },
+  {
+    path: ['demo'],
+    summary: 'Create the embedded demo dataset (synthetic catalogue with planted intents).',
+    flags: {
+      name: { type: 'string', description: 'Dataset name (default "demo")', valueName: 'name' },
+      replace: { type: 'boolean', description: 'Recreate it if it exists' },
+    },
+    async run(args, service, io) {
+      const { jobId } = await service.call('datasets.createDemo', {
+        name: (args.flags.name as string | undefined) ?? 'demo',
+        replace: Boolean(args.flags.replace),
+      });
+      const summary = (await followJob(service, jobId, io)) as DatasetSummary;
+      if (args.json) printJson(io, summary);
+      else {
+        io.out(`Created demo dataset "${summary.name}":`);
+        printTable(io, [summary], statsColumns);
+      }
+    },
+  },
+];

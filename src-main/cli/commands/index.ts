@@ -1,0 +1,5 @@
+import type { Command } from '../command';
+import { datasetCommands } from './dataset';
+
+/** Every CLI command. Each capability adds its list here. */
+export const commands: Command[] = [...datasetCommands];
