@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { migrate, openDb } from '../../../src-main/store/db';
+import { migrations } from '../../../src-main/store/migrations';
+
+describe('schema migrations', () => {
+  it('bring a fresh database to the latest version with foreign keys on', () => {
+    const db = openDb(':memory:');
+    expect(db.pragma('user_version', { simple: true })).toBe(Math.max(...migrations.map((m) => m.version)));
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('refuse a database written by a newer build instead of damaging it', () => {
+    const db = openDb(':memory:');
+    db.pragma('user_version = 9999');
+    expect(() => migrate(db, migrations)).toThrow(/newer version of the workstation/);
+    db.close();
+  });
+
+  it('roll back a failing migration completely', () => {
+    const db = openDb(':memory:');
+    const before = db.pragma('user_version', { simple: true }) as number;
+    const broken = [...migrations, { version: before + 1, name: 'broken', sql: 'CREATE TABLE ok_table (x); SELECT * FROM missing_table;' }];
+    expect(() => migrate(db, broken)).toThrow(/missing_table/);
+    expect(db.pragma('user_version', { simple: true })).toBe(before);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'ok_table'").get()).toBeUndefined();
+    db.close();
+  });
+});
