@@ -2,6 +2,8 @@
  * Schema migrations, applied in order by `migrate()`. Never edit a shipped migration: add a new one.
  * Each capability (datasets, runs, embeddings, …) appends its own versions here.
  */
+import { semanticMigrations } from '../semantic/schema';
+
 export interface Migration {
   version: number;
   name: string;
@@ -54,4 +56,5 @@ export const migrations: Migration[] = [
       CREATE INDEX interactions_by_item ON interactions(dataset_id, item_id);
     `,
   },
+  ...semanticMigrations, // 20–29: prompt templates, embedding cache (src-main/semantic/schema.ts)
 ];
