@@ -14,7 +14,7 @@ const globalFlags = {
 
 /** Runs the CLI; returns the process exit code (0 ok, 1 failed, 2 usage error, 130 cancelled). */
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
-  const words = argv.filter((a) => !a.startsWith('-'));
+  const words = commandWords(argv);
   const command = findCommand(words);
   if (!command) {
     if (argv.length > 0 && !argv.includes('--help') && !argv.includes('-h')) io.err(`Unknown command: ${words.join(' ') || argv.join(' ')}\n`);
@@ -56,6 +56,27 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   } finally {
     await service?.close();
   }
+}
+
+/** The words before the options that take values, e.g. `--db x dataset list` → ['dataset', 'list']. */
+function commandWords(argv: string[]): string[] {
+  const takesValue = new Set<string>();
+  for (const spec of [globalFlags, ...commands.map((c) => c.flags ?? {})]) {
+    for (const [name, flag] of Object.entries(spec)) {
+      if (flag.type === 'string') {
+        takesValue.add(`--${name}`);
+        if ('short' in flag && flag.short) takesValue.add(`-${flag.short}`);
+      }
+    }
+  }
+  const words: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    const arg = argv[k]!;
+    if (arg.startsWith('-')) {
+      if (takesValue.has(arg)) k++;
+    } else words.push(arg);
+  }
+  return words;
 }
 
 function findCommand(words: string[]): Command | undefined {

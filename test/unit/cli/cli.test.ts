@@ -1,0 +1,71 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src-main/cli/main';
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), interactive: false });
+  return { code, out, err };
+}
+
+describe('llmdirec CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmdirec-cli-'));
+  const db = join(dir, 'cli.sqlite');
+  const data = join(dir, 'tiny.txt');
+  // Every user and item has at least 2 interactions, so a 2-core keeps everything.
+  writeFileSync(data, '1 1 2 3\r\n2 2 3 1 4\r\n3 4 1 2 3 4\r\n');
+
+  it('imports and reports the contract shapes with --json', async () => {
+    const imported = await run('--db', db, 'dataset', 'import', '--format', 'sr-txt', '--name', 'tiny', '--kcore', '2', data, '--json');
+    expect(imported.err).toBe('');
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.out)).toMatchObject({ name: 'tiny', users: 3, items: 4, actions: 12 });
+
+    const list = await run('--db', db, 'dataset', 'list', '--json');
+    const parsed = JSON.parse(list.out) as Record<string, unknown>[];
+    expect(parsed).toHaveLength(1);
+    expect(parsed[0]).toMatchObject({ name: 'tiny', users: 3, items: 4, actions: 12 });
+
+    const stats = await run('--db', db, 'dataset', 'stats', 'tiny', '--json');
+    expect(JSON.parse(stats.out)).toEqual({
+      name: 'tiny',
+      users: 3,
+      items: 4,
+      actions: 12,
+      avgLength: 4,
+      sparsity: 0,
+      minLength: 3,
+      maxLength: 5,
+    });
+  });
+
+  it('asks for --replace instead of merging into an existing dataset', async () => {
+    const again = await run('--db', db, 'dataset', 'import', '--format', 'sr-txt', '--name', 'tiny', '--kcore', '2', data);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/already exists\. Use --replace/);
+    const replaced = await run('--db', db, 'dataset', 'import', '--format', 'sr-txt', '--name', 'tiny', '--kcore', '0', data, '--replace', '--json');
+    expect(replaced.code).toBe(0);
+  });
+
+  it('gives usage errors exit code 2 and names the problem', async () => {
+    const unknownFlag = await run('--db', db, 'dataset', 'list', '--frobnicate');
+    expect(unknownFlag.code).toBe(2);
+    expect(unknownFlag.err).toMatch(/frobnicate/);
+    const badNumber = await run('--db', db, 'dataset', 'import', '--format', 'sr-txt', '--name', 'x', '--kcore', 'five', data);
+    expect(badNumber.code).toBe(2);
+    expect(badNumber.err).toMatch(/--kcore must be a number/);
+    const unknownCommand = await run('--db', db, 'frobnicate');
+    expect(unknownCommand.code).toBe(2);
+  });
+
+  it('names the file and line of malformed input', async () => {
+    const bad = join(dir, 'bad.txt');
+    writeFileSync(bad, '1 1 2 3\n2 2 x 1\n');
+    const result = await run('--db', db, 'dataset', 'import', '--format', 'sr-txt', '--name', 'bad', bad);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/bad\.txt, line 2: "x" is not a numeric id/);
+  });
+});
