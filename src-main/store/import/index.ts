@@ -1,4 +1,3 @@
-import { ApiError } from '../../api/contracts/common';
 import type { DatasetSummary, ImportFormat, ImportRequest } from '../../api/contracts/datasets';
 import { throwIfCancelled } from '../../api/jobs';
 import type { Db } from '../db';
@@ -6,6 +5,11 @@ import { writeDataset } from '../datasets';
 import type { InteractionLog } from './interaction-log';
 import { preprocess } from './preprocess';
 import { importSrTxt } from './sr-txt';
+import { importMl1m } from './ml-1m';
+import { importAmazon } from './amazon';
+import { importYelp } from './yelp';
+import { importRecbole } from './recbole';
+import { importCsv } from './csv';
 
 export interface ImporterContext {
   signal?: AbortSignal;
@@ -16,19 +20,13 @@ export interface ImporterContext {
 /** Parses one source format into raw interactions (+ item/user attributes). */
 export type Importer = (source: string, items: string | undefined, ctx: ImporterContext) => Promise<InteractionLog>;
 
-const notYet =
-  (format: ImportFormat): Importer =>
-  async () => {
-    throw new ApiError('unavailable', `The ${format} importer is not available in this build yet.`);
-  };
-
 export const importers: Record<ImportFormat, Importer> = {
   'sr-txt': importSrTxt,
-  'ml-1m': notYet('ml-1m'),
-  amazon: notYet('amazon'),
-  yelp: notYet('yelp'),
-  recbole: notYet('recbole'),
-  csv: notYet('csv'),
+  'ml-1m': importMl1m,
+  amazon: importAmazon,
+  yelp: importYelp,
+  recbole: importRecbole,
+  csv: importCsv,
 };
 
 export interface ImportProgress {

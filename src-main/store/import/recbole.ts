@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import type { Attributes } from '../../api/contracts/datasets';
+import { ImportError } from './errors';
+import { InteractionLog } from './interaction-log';
+import { readLines } from './lines';
+import type { ImporterContext } from './index';
+
+type FieldType = 'token' | 'token_seq' | 'float' | 'float_seq';
+interface Field {
+  name: string;
+  type: FieldType;
+}
+const TYPES: readonly string[] = ['token', 'token_seq', 'float', 'float_seq'];
+
+/**
+ * RecBole atomic files: tab-separated with a `name:type` header (user_id:token, item_id:token,
+ * timestamp:float, rating:float in `.inter`; any fields in `.item`, token_seq = space-separated
+ * list). Without `items`, a `.item` file next to the `.inter` file is used if present.
+ */
+export async function importRecbole(source: string, items: string | undefined, ctx: ImporterContext): Promise<InteractionLog> {
+  const log = new InteractionLog();
+  let userAt = -1;
+  let itemAt = -1;
+  let timeAt = -1;
+  let ratingAt = -1;
+  for await (const [line, row, header] of atomicRows(source, { signal: ctx.signal, onBytes: ctx.onBytes })) {
+    if (userAt < 0) {
+      userAt = fieldIndex(header, 'user_id', source);
+      itemAt = fieldIndex(header, 'item_id', source);
+      timeAt = header.findIndex((f) => f.name === 'timestamp');
+      ratingAt = header.findIndex((f) => f.name === 'rating');
+    }
+    const time = timeAt >= 0 ? number(row[timeAt]!, header[timeAt]!, source, line) : Number.NaN;
+    const rating = ratingAt >= 0 ? number(row[ratingAt]!, header[ratingAt]!, source, line) : Number.NaN;
+    const user = row[userAt]!.trim();
+    const item = row[itemAt]!.trim();
+    if (user === '' || item === '') throw new ImportError('Empty user_id or item_id', source, line);
+    log.add(user, item, time, rating);
+  }
+  if (log.length === 0) throw new ImportError('The file has no interactions', source);
+
+  const itemFile = items ?? (source.endsWith('.inter') ? source.slice(0, -'.inter'.length) + '.item' : undefined);
+  if (itemFile && (items !== undefined || existsSync(itemFile))) {
+    let idAt = -1;
+    for await (const [line, row, header] of atomicRows(itemFile, { signal: ctx.signal })) {
+      if (idAt < 0) idAt = fieldIndex(header, 'item_id', itemFile);
+      const attributes: Attributes = {};
+      header.forEach((field, k) => {
+        if (k === idAt) return;
+        const raw = row[k]!;
+        if (field.type === 'float') attributes[field.name] = raw.trim() === '' ? null : number(raw, field, itemFile, line);
+        else if (field.type === 'token') attributes[field.name] = raw;
+        else attributes[field.name] = raw.split(' ').filter((t) => t !== '');
+      });
+      log.itemAttributes.set(row[idAt]!.trim(), attributes);
+    }
+  }
+  return log;
+}
+
+function fieldIndex(header: Field[], name: string, file: string): number {
+  const k = header.findIndex((f) => f.name === name);
+  if (k < 0) throw new ImportError(`The header has no "${name}" field (found: ${header.map((f) => f.name).join(', ')})`, file, 1);
+  return k;
+}
+
+function number(raw: string, field: Field, file: string, line: number): number {
+  const n = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(n)) throw new ImportError(`${field.name} "${raw}" is not a number`, file, line);
+  return n;
+}
+
+/** Yields each data row with the parsed header; checks column counts and types. */
+async function* atomicRows(file: string, options: { signal?: AbortSignal; onBytes?: (read: number, total: number) => void }): AsyncGenerator<[number, string[], Field[]]> {
+  let header: Field[] | undefined;
+  for await (const [line, text] of readLines(file, options)) {
+    if (header === undefined) {
+      header = text.split('\t').map((h) => {
+        const [name, type] = h.trim().split(':');
+        if (!name || !type || !TYPES.includes(type)) {
+          throw new ImportError(`Header field "${h.trim()}" is not "name:type" with type token, token_seq, float or float_seq`, file, line);
+        }
+        return { name, type: type as FieldType };
+      });
+      continue;
+    }
+    if (text.trim() === '') continue;
+    const row = text.split('\t');
+    if (row.length !== header.length) throw new ImportError(`Expected ${header.length} tab-separated fields but found ${row.length}`, file, line);
+    yield [line, row, header];
+  }
+}
