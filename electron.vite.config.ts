@@ -1,0 +1,66 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'electron-vite';
+import { methodNames } from './src-main/api/contract';
+
+/**
+ * Build layout (issue #6): main = src-main/electron/index.ts, preload = src-preload/index.ts,
+ * renderer root = src-renderer. Dependencies stay external in the main bundle (better-sqlite3 is
+ * native; tfjs loads .wasm files from its package folder), so `out/main` requires them from
+ * node_modules at run time exactly as the CLI does.
+ */
+const root = import.meta.dirname;
+
+/**
+ * Worker-thread entry files (`*.worker.ts` anywhere under src-main) are extra inputs of the main
+ * build, emitted next to index.js as `out/main/<name>.worker.js`, so code that starts a worker with
+ * `new URL('./x.worker.js', import.meta.url)` finds it after bundling as well as under tsx.
+ */
+function workerEntries(dir = join(root, 'src-main')): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) Object.assign(entries, workerEntries(path));
+    else if (name.endsWith('.worker.ts')) entries[name.replace(/\.ts$/, '')] = path;
+  }
+  return entries;
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      externalizeDeps: true,
+      rollupOptions: {
+        input: { index: resolve(root, 'src-main/electron/index.ts'), ...workerEntries() },
+      },
+    },
+  },
+  preload: {
+    // The window is sandboxed: its preload must be one self-contained CommonJS file that requires
+    // nothing but 'electron'. The method list is compiled in from the contract (one source of truth).
+    define: { __LLMDIREC_METHODS__: JSON.stringify(methodNames) },
+    build: {
+      outDir: 'out/preload',
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve(root, 'src-preload/index.ts') },
+        external: ['electron'],
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'src-renderer'),
+    plugins: [vue()],
+    define: { __LLMDIREC_METHODS__: JSON.stringify(methodNames) },
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      minify: true,
+      rollupOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },
+      // echarts is imported modularly; its core alone is large, so don't nag about chunk size.
+      chunkSizeWarningLimit: 1500,
+    },
+  },
+});

@@ -1,0 +1,24 @@
+import type { ApiErrorShape } from '../../../src-main/api/contract';
+
+/** An API error as the renderer sees it, whichever transport carried it. */
+export class ClientError extends Error {
+  readonly code: ApiErrorShape['code'];
+  readonly shape: ApiErrorShape;
+
+  constructor(shape: ApiErrorShape) {
+    super(shape.message);
+    this.name = 'ClientError';
+    this.code = shape.code;
+    this.shape = shape;
+  }
+}
+
+/** A sentence a user can act on, from anything thrown. */
+export function describeError(error: unknown): string {
+  if (error instanceof ClientError) {
+    const where = error.shape.file ? ` (${error.shape.file}${error.shape.line ? `, line ${error.shape.line}` : ''})` : '';
+    return `${error.message}${where}`;
+  }
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

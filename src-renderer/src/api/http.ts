@@ -1,0 +1,66 @@
+import type { JobEvent, MethodName, WorkstationApi } from '../../../src-main/api/contract';
+import { ClientError } from './errors';
+
+const TOKEN_KEY = 'llmdirec.token';
+
+/**
+ * The access token arrives once in the address the server printed (`?token=…`). It is kept for
+ * this tab (so reloads work) and removed from the address bar so it is not bookmarked or shared.
+ */
+export function takeToken(): string {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+/** Web mode: `POST /api/<method>` for calls and a reconnecting WebSocket for events. */
+export function createHttpApi(token = takeToken()): WorkstationApi {
+  const listeners = new Set<(event: JobEvent) => void>();
+  let socket: WebSocket | undefined;
+  let retry = 500;
+
+  function connect(): void {
+    const protocol = window.location.protocol === 'https:' ? 'wss' : 'ws';
+    socket = new WebSocket(`${protocol}://${window.location.host}/api/events?token=${encodeURIComponent(token)}`);
+    socket.onopen = () => (retry = 500);
+    socket.onmessage = (message) => {
+      const event = JSON.parse(String(message.data)) as JobEvent;
+      for (const listener of listeners) listener(event);
+    };
+    socket.onclose = () => {
+      socket = undefined;
+      if (listeners.size > 0) setTimeout(connect, (retry = Math.min(retry * 2, 8000)));
+    };
+  }
+
+  return {
+    async call(method: MethodName, input: unknown) {
+      let response: Response;
+      try {
+        response = await fetch(`/api/${encodeURIComponent(method)}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-LLMDiRec-Token': token },
+          body: JSON.stringify(input ?? {}),
+        });
+      } catch {
+        throw new ClientError({ code: 'unavailable', message: 'Cannot reach the workstation server. Is "llmdirec serve" still running?' });
+      }
+      const body = (await response.json().catch(() => null)) as { error?: ClientError['shape'] } | null;
+      if (!response.ok) {
+        throw new ClientError(body?.error ?? { code: 'internal', message: `The server answered ${response.status} ${response.statusText}` });
+      }
+      return body as never;
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      if (!socket) connect();
+      return () => listeners.delete(listener);
+    },
+  };
+}

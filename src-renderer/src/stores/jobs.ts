@@ -1,0 +1,91 @@
+import { defineStore } from 'pinia';
+import { reactive } from 'vue';
+import type { ApiErrorShape, JobEvent, JobInfo } from '../../../src-main/api/contract';
+import { api } from '../api/client';
+
+export interface MetricPoint {
+  step: number;
+  values: Record<string, number>;
+}
+
+export interface TrackedJob {
+  info: JobInfo;
+  progress?: { done: number; total?: number; message?: string; etaSeconds?: number };
+  logs: { level: 'info' | 'warn' | 'error'; message: string; at: number }[];
+  /** Metric series (e.g. 'loss', 'valid') in arrival order, for live curves. */
+  metrics: Record<string, MetricPoint[]>;
+  result?: unknown;
+  error?: ApiErrorShape;
+}
+
+const MAX_LOG = 500;
+
+/** Every job of the session, kept current from the event stream (progress bars, logs, curves). */
+export const useJobs = defineStore('jobs', () => {
+  const byId = reactive(new Map<string, TrackedJob>());
+
+  function ensure(jobId: string): TrackedJob {
+    let job = byId.get(jobId);
+    if (!job) {
+      job = { info: { jobId, kind: 'import', title: 'Job', state: 'running', startedAt: new Date().toISOString() }, logs: [], metrics: {} };
+      byId.set(jobId, job);
+      job = byId.get(jobId)!;
+    }
+    return job;
+  }
+
+  function apply(event: JobEvent): void {
+    if (event.type === 'started') {
+      const job = ensure(event.job.jobId);
+      job.info = { ...event.job };
+      return;
+    }
+    const job = ensure(event.jobId);
+    switch (event.type) {
+      case 'progress':
+        job.progress = { done: event.done, total: event.total, message: event.message, etaSeconds: event.etaSeconds };
+        break;
+      case 'log':
+        job.logs.push({ level: event.level, message: event.message, at: Date.now() });
+        if (job.logs.length > MAX_LOG) job.logs.splice(0, job.logs.length - MAX_LOG);
+        break;
+      case 'metrics':
+        (job.metrics[event.series] ??= []).push({ step: event.step, values: event.values });
+        break;
+      case 'state':
+        job.info.state = event.state;
+        break;
+      case 'done':
+        job.info.state = 'succeeded';
+        job.result = event.result;
+        break;
+      case 'failed':
+        job.info.state = 'failed';
+        job.error = event.error;
+        break;
+      case 'cancelled':
+        job.info.state = 'cancelled';
+        break;
+    }
+  }
+
+  let started = false;
+  async function start(): Promise<void> {
+    if (started) return;
+    started = true;
+    api.onEvent(apply);
+    for (const info of await api.call('jobs.list', {})) if (!byId.has(info.jobId)) byId.set(info.jobId, { info, logs: [], metrics: {} });
+  }
+
+  /** Waits for a job's result (rejects with its error); progress keeps arriving through the events. */
+  function follow(jobId: string): Promise<unknown> {
+    ensure(jobId);
+    return api.call('jobs.wait', { jobId });
+  }
+
+  const cancel = (jobId: string) => api.call('jobs.cancel', { jobId });
+  const pause = (jobId: string) => api.call('jobs.pause', { jobId });
+  const resume = (jobId: string) => api.call('jobs.resume', { jobId });
+
+  return { byId, start, follow, cancel, pause, resume, get: (id: string) => byId.get(id) };
+});
