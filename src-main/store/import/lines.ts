@@ -69,7 +69,8 @@ async function* readLinesWith(
       try {
         text = decoder.decode(chunk, { stream: true });
       } catch {
-        throw new ImportError(`The file is not valid UTF-8 (near line ${lineNumber + countNewlines(carry) + 1})`, file, lineNumber + 1);
+        const bad = lineNumber + 1 + countNewlineBytes(chunk, firstInvalidUtf8(chunk));
+        throw new ImportError(`The file is not valid UTF-8 (a byte that is not UTF-8 on line ${bad})`, file, bad);
       }
       if (first) {
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -100,10 +101,26 @@ async function* readLinesWith(
   }
 }
 
-function countNewlines(s: string): number {
+function countNewlineBytes(bytes: Buffer, end: number): number {
   let n = 0;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) n++;
+  for (let i = 0; i < end; i++) if (bytes[i] === 10) n++;
   return n;
+}
+
+/** Offset of the first byte that makes `bytes` invalid UTF-8 (validity of prefixes is monotone). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
 }
 
 async function startsWithGzipMagic(file: string): Promise<boolean> {
