@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { datasetCommands } from './dataset';
+import { serveCommands } from './serve';
 
 /** Every CLI command. Each capability adds its list here. */
-export const commands: Command[] = [...datasetCommands];
+export const commands: Command[] = [...datasetCommands, ...serveCommands];

@@ -16,6 +16,10 @@ export class ClientError extends Error {
 /** A sentence a user can act on, from anything thrown. */
 export function describeError(error: unknown): string {
   if (error instanceof ClientError) {
+    const { file, line } = error.shape;
+    const base = file?.split(/[\\/]/).pop() ?? '';
+    // Importers already name the file and line in the message; add them only when they are missing.
+    if (!file || (error.message.includes(base) && (line === undefined || error.message.includes(`line ${line}`)))) return error.message;
     const where = error.shape.file ? ` (${error.shape.file}${error.shape.line ? `, line ${error.shape.line}` : ''})` : '';
     return `${error.message}${where}`;
   }
