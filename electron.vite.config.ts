@@ -13,16 +13,18 @@ import { methodNames } from './src-main/api/contract';
 const root = import.meta.dirname;
 
 /**
- * Worker-thread entry files (`*.worker.ts` anywhere under src-main) are extra inputs of the main
- * build, emitted next to index.js as `out/main/<name>.worker.js`, so code that starts a worker with
- * `new URL('./x.worker.js', import.meta.url)` finds it after bundling as well as under tsx.
+ * Worker-thread entry files (`*.worker.ts`, `*-worker.ts`, `*-worker.mjs` anywhere under src-main)
+ * are extra inputs of the main build, emitted next to index.js under their own names
+ * (`out/main/projection-worker.js`, `out/main/builtin-worker.mjs`), so code that starts a worker
+ * with `new URL('./x-worker.js', import.meta.url)` finds it after bundling as well as under tsx.
  */
+const workerFile = /[.-]worker\.(ts|mjs)$/;
 function workerEntries(dir = join(root, 'src-main')): Record<string, string> {
   const entries: Record<string, string> = {};
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) Object.assign(entries, workerEntries(path));
-    else if (name.endsWith('.worker.ts')) entries[name.replace(/\.ts$/, '')] = path;
+    else if (workerFile.test(name)) entries[name.replace(/\.ts$/, '')] = path;
   }
   return entries;
 }
@@ -34,6 +36,8 @@ export default defineConfig({
       externalizeDeps: true,
       rollupOptions: {
         input: { index: resolve(root, 'src-main/electron/index.ts'), ...workerEntries() },
+        // `builtin-worker.mjs` keeps its extension (its caller asks for that name); the rest get `.js`.
+        output: { entryFileNames: (chunk) => (chunk.name.endsWith('.mjs') ? chunk.name : `${chunk.name}.js`) },
       },
     },
   },
