@@ -1,0 +1,133 @@
+/**
+ * SASRec sequence encoder exactly as in INDIREC-SPEC §3 (S3-Rec/ICLRec lineage): post-LN blocks,
+ * TF-style LayerNorm (eps 1e-12, biased variance), erf GELU, additive −10000 mask, learned absolute
+ * positions over the left-padded window, read-out at the last position.
+ *
+ * Speed (exact, no approximation): callers pass trimmed batches (`padBatch`) whose kept columns are
+ * positions L-width..L-1; and because only the last position of the last layer is ever read, the last
+ * layer computes attention and its feed-forward for the last query only.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { batchMatMul, dense } from './kernels';
+import { ParameterSet } from './parameters';
+import type { PaddedBatch } from './data';
+import type { Rng } from './rng';
+
+export interface EncoderSettings {
+  hiddenSize: number;
+  layers: number;
+  heads: number;
+  maxSeqLength: number;
+  attentionDropout: number;
+  hiddenDropout: number;
+  initializerRange: number;
+}
+
+export interface EncodeOptions {
+  /** Dropout on (train mode). Requires `rng`. */
+  training: boolean;
+  rng?: Rng;
+}
+
+const LN_EPS = 1e-12;
+
+function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, LN_EPS))), gamma), beta);
+}
+
+/** GELU, erf form: x·½·(1 + erf(x/√2)). */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
+}
+
+export class SasrecEncoder {
+  readonly parameters = new ParameterSet();
+
+  constructor(
+    readonly settings: EncoderSettings,
+    rng: Rng,
+  ) {
+    const { hiddenSize: d, layers, maxSeqLength, initializerRange: std } = settings;
+    const p = this.parameters;
+    p.add('position_embeddings.weight', tf.randomNormal([maxSeqLength, d], 0, std, 'float32', rng.seed()));
+    p.addLayerNorm('LayerNorm', d);
+    for (let l = 0; l < layers; l++) {
+      const pre = `item_encoder.layer.${l}`;
+      for (const n of ['query', 'key', 'value', 'dense']) p.addLinear(`${pre}.attention.${n}`, d, d, { std }, rng);
+      p.addLayerNorm(`${pre}.attention.LayerNorm`, d);
+      p.addLinear(`${pre}.intermediate.dense_1`, d, 4 * d, { std }, rng);
+      p.addLinear(`${pre}.intermediate.dense_2`, 4 * d, d, { std }, rng);
+      p.addLayerNorm(`${pre}.intermediate.LayerNorm`, d);
+    }
+  }
+
+  private w(name: string): tf.Tensor {
+    return this.parameters.get(name);
+  }
+
+  private dropout(x: tf.Tensor, rate: number, options: EncodeOptions): tf.Tensor {
+    if (!options.training || rate <= 0) return x;
+    if (!options.rng) throw new Error('Training-mode encoding needs a random source');
+    return tf.dropout(x, rate, undefined, options.rng.seed());
+  }
+
+  /**
+   * Sequence representations h = enc(ids)[:, -1] ([rows, D]) for a padded batch, using `table`
+   * (the V×D item table, INDIREC-SPEC §3 step 1) for the input embeddings.
+   */
+  encode(table: tf.Tensor2D, batch: PaddedBatch, options: EncodeOptions): tf.Tensor2D {
+    const { hiddenSize: d, heads, layers, maxSeqLength: L } = this.settings;
+    const { rows: b, width: w } = batch;
+    if (w > L || w < 1) throw new Error(`Batch width ${w} outside 1..${L}`);
+    const dh = d / heads;
+    const scale = 1 / Math.sqrt(dh);
+    return tf.tidy(() => {
+      const ids = tf.tensor2d(batch.ids, [b, w], 'int32');
+      const flatIds = tf.reshape(ids, [b * w]);
+      const positions = tf.slice(this.w('position_embeddings.weight'), [L - w, 0], [w, d]);
+      let x: tf.Tensor = tf.add(tf.reshape(tf.gather(table, flatIds), [b, w, d]), positions);
+      x = layerNorm(x, this.w('LayerNorm.weight'), this.w('LayerNorm.bias'));
+      x = this.dropout(x, this.settings.hiddenDropout, options);
+
+      // Additive mask (§3 step 2): (1 − key_ok·causal)·(−10000).
+      const keyOk = tf.cast(tf.greater(ids, 0), 'float32'); // [b, w]
+      const causal = tf.linalg.bandPart(tf.ones([w, w]), -1, 0); // lower triangle incl. diagonal
+      const fullMask = tf.mul(tf.sub(1, tf.mul(tf.reshape(keyOk, [b, 1, 1, w]), causal)), -10000); // [b,1,w,w]
+      const lastMask = tf.mul(tf.sub(1, tf.reshape(keyOk, [b, 1, w])), -10000); // [b,1,w]; causal is all-ones for the last query
+
+      const split = (t: tf.Tensor, perm: number[]) => tf.transpose(tf.reshape(t, [b, w, heads, dh]), perm);
+      for (let l = 0; l < layers; l++) {
+        const pre = `item_encoder.layer.${l}`;
+        const lin = (t: tf.Tensor, n: string) => dense(t, this.w(`${pre}.${n}.weight`) as tf.Tensor2D, this.w(`${pre}.${n}.bias`) as tf.Tensor1D);
+        const last = l === layers - 1;
+        const k = lin(x, 'attention.key');
+        const v = split(lin(x, 'attention.value'), [0, 2, 1, 3]); // [b,h,w,dh]
+        let context: tf.Tensor;
+        let residual: tf.Tensor;
+        if (!last) {
+          const q = split(lin(x, 'attention.query'), [0, 2, 1, 3]); // [b,h,w,dh]
+          const kT = split(k, [0, 2, 3, 1]); // [b,h,dh,w]
+          let probs = tf.softmax(tf.add(tf.mul(batchMatMul(q, kT), scale), fullMask));
+          probs = this.dropout(probs, this.settings.attentionDropout, options);
+          context = tf.reshape(tf.transpose(batchMatMul(probs, v), [0, 2, 1, 3]), [b, w, d]);
+          residual = x;
+        } else {
+          // Only the last query is read (§3 step 4): scores as a broadcast product, no w×w matrix.
+          residual = tf.reshape(tf.slice(x, [0, w - 1, 0], [b, 1, d]), [b, d]);
+          const q = tf.reshape(lin(residual, 'attention.query'), [b, heads, 1, dh]);
+          const kh = split(k, [0, 2, 1, 3]); // [b,h,w,dh]
+          let probs = tf.softmax(tf.add(tf.mul(tf.sum(tf.mul(q, kh), -1), scale), lastMask)); // [b,h,w]
+          probs = this.dropout(probs, this.settings.attentionDropout, options);
+          context = tf.reshape(tf.sum(tf.mul(tf.expandDims(probs, -1), v), 2), [b, d]);
+        }
+        let h = this.dropout(lin(context, 'attention.dense'), this.settings.hiddenDropout, options);
+        x = layerNorm(tf.add(h, residual), this.w(`${pre}.attention.LayerNorm.weight`), this.w(`${pre}.attention.LayerNorm.bias`));
+        h = lin(gelu(lin(x, 'intermediate.dense_1')), 'intermediate.dense_2');
+        h = this.dropout(h, this.settings.hiddenDropout, options);
+        x = layerNorm(tf.add(h, x), this.w(`${pre}.intermediate.LayerNorm.weight`), this.w(`${pre}.intermediate.LayerNorm.bias`));
+      }
+      return x as tf.Tensor2D; // [b, d]: the last layer already reduced to the last position
+    });
+  }
+}

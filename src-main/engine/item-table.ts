@@ -1,0 +1,39 @@
+/**
+ * The item-embedding table as a replaceable module (LLMDIREC-DESIGN §1). InDiRec uses one trainable
+ * ID table `E` for three things: encoder input, output scoring (h·Eᵀ) and the diffusion target x0
+ * (INDIREC-SPEC §3, §7). Every one of those reads `weights()`, so LLMDiRec's fused dual-view table
+ * (ID view ⊕ adapted frozen semantic view) plugs in by implementing this interface.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ParameterSet } from './parameters';
+import type { Rng } from './rng';
+
+export interface ItemTable {
+  /** V = numItems + 2 rows (padding 0, items, mask row). */
+  readonly rows: number;
+  readonly dim: number;
+  /** The V×D table, computed from the trainable parameters; call inside a tidy/gradient scope. */
+  weights(): tf.Tensor2D;
+  /** Trainable parameters (named; the optimiser and checkpoints use these names). */
+  readonly parameters: ParameterSet;
+  /** Optional extra loss term (e.g. LLMDiRec's alignment loss) added to the total, with its name. */
+  auxiliaryLoss?(items: tf.Tensor1D): { name: string; value: tf.Scalar } | undefined;
+}
+
+/** InDiRec's plain ID table `item_embeddings.weight` ~ N(0, 0.02) (incl. row 0, §3). */
+export class IdItemTable implements ItemTable {
+  readonly parameters = new ParameterSet();
+
+  constructor(
+    readonly rows: number,
+    readonly dim: number,
+    rng: Rng,
+    initializerRange = 0.02,
+  ) {
+    this.parameters.add('item_embeddings.weight', tf.randomNormal([rows, dim], 0, initializerRange, 'float32', rng.seed()));
+  }
+
+  weights(): tf.Tensor2D {
+    return this.parameters.get('item_embeddings.weight') as unknown as tf.Tensor2D;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Kernels and ops that make training practical on the wasm and cpu backends (tfjs 4.22).
+ *
+ * 1. `UnsortedSegmentSum` (the gradient of `gather`, i.e. of every embedding lookup) is missing on
+ *    wasm and pathologically slow on cpu (a dense one-hot formulation). It is the same computation as
+ *    `ScatterNd` with the segment ids as 1-d indices (duplicates add up), which both backends have.
+ * 2. The wasm `BatchMatMul` only takes its fast XNNPACK path for untransposed, unbatched inputs, so
+ *    `matMul` here transposes explicitly first, in the forward pass and in its gradient.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+function unsortedSegmentSumViaScatter(backendName: string): tf.KernelFunc {
+  return ({ inputs, backend, attrs }: KernelArgs) => {
+    const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
+    const { numSegments } = attrs as unknown as { numSegments: number };
+    const reshape = tf.getKernel('Reshape', backendName)!.kernelFunc;
+    const scatter = tf.getKernel('ScatterNd', backendName)!.kernelFunc;
+    const n = tf.util.sizeFromShape(segmentIds.shape);
+    const rest = x.shape.slice(segmentIds.shape.length);
+    const indices = reshape({ inputs: { x: segmentIds }, backend, attrs: { shape: [n, 1] } }) as tf.TensorInfo;
+    const updates = reshape({ inputs: { x }, backend, attrs: { shape: [n, ...rest] } }) as tf.TensorInfo;
+    const out = scatter({ inputs: { indices, updates }, backend, attrs: { shape: [numSegments, ...rest] } }) as tf.TensorInfo;
+    const b = backend as unknown as { disposeData(id: object): void };
+    b.disposeData(indices.dataId);
+    b.disposeData(updates.dataId);
+    return out;
+  };
+}
+
+const registered = new Set<string>();
+
+/** Registers the replacement kernels for the given backend (idempotent). Native TensorFlow needs none. */
+export function registerTrainingKernels(backendName: string): void {
+  if (registered.has(backendName) || (backendName !== 'wasm' && backendName !== 'cpu')) return;
+  if (tf.getKernel('UnsortedSegmentSum', backendName)) tf.unregisterKernel('UnsortedSegmentSum', backendName);
+  tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName, kernelFunc: unsortedSegmentSumViaScatter(backendName) });
+  registered.add(backendName);
+}
+
+function plainMatMul(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor {
+  return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
+}
+
+function makeMatMul(transposeA: boolean, transposeB: boolean) {
+  return tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([a, b]);
+    return {
+      value: plainMatMul(a, b, transposeA, transposeB),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
+        // d(op(A)·op(B)) for the four transpose cases, each again as an untransposed product.
+        if (!transposeA && !transposeB) return [plainMatMul(dy, sb, false, true), plainMatMul(sa, dy, true, false)];
+        if (!transposeA && transposeB) return [plainMatMul(dy, sb, false, false), plainMatMul(dy, sa, true, false)];
+        if (transposeA && !transposeB) return [plainMatMul(sb, dy, false, true), plainMatMul(sa, dy, false, false)];
+        return [plainMatMul(sb, dy, true, true), plainMatMul(dy, sa, true, true)];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+}
+
+const matMuls = [makeMatMul(false, false), makeMatMul(false, true), makeMatMul(true, false), makeMatMul(true, true)];
+
+/** 2-d matrix product `op(a)·op(b)` that keeps wasm on its fast path, forward and backward. */
+export function matMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
+  return matMuls[(transposeA ? 2 : 0) + (transposeB ? 1 : 0)]!(a, b) as tf.Tensor2D;
+}
+
+/** `x·W + b` for x of any rank ≥ 2 (flattened to one unbatched product); W is [in, out]. */
+export function dense(x: tf.Tensor, weight: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor {
+  const inDim = x.shape[x.shape.length - 1]!;
+  const flat = x.rank === 2 ? (x as tf.Tensor2D) : (tf.reshape(x, [-1, inDim]) as tf.Tensor2D);
+  let y: tf.Tensor = matMul(flat, weight);
+  if (bias) y = tf.add(y, bias);
+  return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), weight.shape[1]]);
+}
+
+function swapLast(x: tf.Tensor): tf.Tensor {
+  const perm = x.shape.map((_, i) => i);
+  perm[perm.length - 1] = perm.length - 2;
+  perm[perm.length - 2] = perm.length - 1;
+  return tf.transpose(x, perm);
+}
+
+/**
+ * Batched `a·b` over the leading axes (same batch shape), with gradients as explicitly transposed
+ * untransposed products. (The wasm backend still runs batched products on its slower generic loop.)
+ */
+export const batchMatMul = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
+      return [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;

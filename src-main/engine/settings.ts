@@ -1,0 +1,116 @@
+/**
+ * Every hyperparameter of INDIREC-SPEC, with the reference defaults in one place and the per-dataset
+ * presets of §11 as data. `resolveSettings` merges defaults ← preset ← overrides and validates.
+ */
+import { z } from 'zod';
+
+export const TrainingSettings = z
+  .object({
+    model: z.enum(['sasrec', 'indirec']).default('indirec'),
+    // Encoder (§3)
+    hiddenSize: z.number().int().min(2).max(1024).default(64),
+    layers: z.number().int().min(1).max(12).default(2),
+    heads: z.number().int().min(1).max(16).default(2),
+    maxSeqLength: z.number().int().min(1).max(1000).default(50),
+    attentionDropout: z.number().min(0).max(0.95).default(0.5),
+    hiddenDropout: z.number().min(0).max(0.95).default(0.5),
+    initializerRange: z.number().positive().default(0.02),
+    // Optimisation (§9)
+    batchSize: z.number().int().min(2).max(65536).default(256),
+    epochs: z.number().int().min(1).max(10000).default(50),
+    learningRate: z.number().positive().default(1e-3),
+    weightDecay: z.number().min(0).default(0),
+    adamBeta1: z.number().min(0).max(1).default(0.9),
+    adamBeta2: z.number().min(0).max(1).default(0.999),
+    adamEpsilon: z.number().positive().default(1e-8),
+    clipNorm: z.number().positive().default(1.0),
+    seed: z.number().int().default(2022),
+    // Loss weights (§9)
+    recWeight: z.number().min(0).default(1),
+    diffWeight: z.number().min(0).default(1),
+    clWeight: z.number().min(0).default(0.2),
+    // Diffusion (§7)
+    timesteps: z.number().int().min(1).max(2000).default(50),
+    betaSchedule: z.enum(['exp', 'linear']).default('exp'),
+    betaStart: z.number().positive().default(1e-4),
+    betaEnd: z.number().positive().default(0.02),
+    guidance: z.number().min(0).default(2.0),
+    conditionDropout: z.number().min(0).max(1).default(0.1),
+    diffuser: z.enum(['mlp1', 'mlp2']).default('mlp1'),
+    // Intents (§5, §6)
+    intents: z.number().int().min(1).max(100000).default(32),
+    kmeansIterations: z.number().int().min(1).default(20),
+    kmeansRedo: z.number().int().min(1).default(5),
+    kmeansSeed: z.number().int().default(1),
+    kmeansMaxPointsPerCentroid: z.number().int().min(1).default(4096),
+    /** Reference: the same faiss object is re-trained each epoch, continuing from last epoch's centroids. */
+    kmeansWarmStart: z.boolean().default(true),
+    /** Reference quirk (§5): cluster member lists accumulate over epochs; 'current' keeps only this epoch's. */
+    clusterMembers: z.enum(['accumulate', 'current']).default('accumulate'),
+    /**
+     * Whose sequences condition the diffusion (§6, §12). 'batch-cluster' = the reference code: all B
+     * conditions are drawn from the cluster of the batch's first sample. 'own-intent' = the paper: each
+     * sample's condition is drawn from its own cluster. Default: the reference code, whose checkpoint
+     * gives the golden numbers.
+     */
+    conditioning: z.enum(['batch-cluster', 'own-intent']).default('batch-cluster'),
+    // Contrastive (§8)
+    temperature: z.number().positive().default(1.0),
+    similarity: z.enum(['dot', 'cos']).default('dot'),
+    // Validation and early stopping (§10)
+    validateEvery: z.number().int().min(1).default(5),
+    patience: z.number().int().min(1).default(10),
+    evalBatchSize: z.number().int().min(1).default(512),
+    // Speed (exact unless noted)
+    /** Drop columns that are padding in every row of a batch (exact). */
+    trimPadding: z.boolean().default(true),
+    /** Group samples of similar length into batches (changes the sampling: not the reference). */
+    lengthBuckets: z.boolean().default(false),
+    /** Reference loaders use drop_last=True (§2). */
+    dropLast: z.boolean().default(true),
+  })
+  .strict();
+
+export type TrainingSettings = z.output<typeof TrainingSettings>;
+export type TrainingSettingsInput = z.input<typeof TrainingSettings>;
+
+/** The reference defaults (§3, §7, §9, §10). */
+export const defaultSettings: TrainingSettings = TrainingSettings.parse({});
+
+/** §11 (run_all.sh). Keys are matched case-insensitively against the dataset name's start. */
+export const datasetPresets: Record<string, Partial<TrainingSettings>> = {
+  beauty: { diffWeight: 1, clWeight: 0.2, timesteps: 50, intents: 32, guidance: 2 },
+  sports: { diffWeight: 1, clWeight: 0.4, timesteps: 200, intents: 256, guidance: 2 },
+  toys: { diffWeight: 0.2, clWeight: 0.2, timesteps: 200, intents: 1024, guidance: 2 },
+  video: { diffWeight: 1, clWeight: 0.8, timesteps: 100, intents: 128, guidance: 2, attentionDropout: 0.4, hiddenDropout: 0.4 },
+  'ml-1m': { diffWeight: 1, clWeight: 0.2, timesteps: 50, intents: 1024, guidance: 2, attentionDropout: 0.1, hiddenDropout: 0.1, learningRate: 0.001 },
+};
+
+export function presetFor(dataset: string): { key: string; values: Partial<TrainingSettings> } | undefined {
+  const lower = dataset.toLowerCase();
+  const key = Object.keys(datasetPresets).find((k) => lower.startsWith(k));
+  return key ? { key, values: datasetPresets[key]! } : undefined;
+}
+
+export function resolveSettings(dataset: string | undefined, overrides: Record<string, unknown> = {}): TrainingSettings {
+  const preset = dataset ? presetFor(dataset)?.values : undefined;
+  const settings = TrainingSettings.parse({ ...preset, ...overrides });
+  if (settings.hiddenSize % settings.heads !== 0) throw new Error(`hiddenSize ${settings.hiddenSize} must be divisible by heads ${settings.heads}`);
+  return settings;
+}
+
+/** Parses CLI-style `key=value` pairs into typed overrides (numbers, booleans, strings). */
+export function parseSettingAssignments(pairs: readonly string[]): Record<string, unknown> {
+  const known = TrainingSettings.shape;
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new Error(`Setting "${pair}" is not key=value`);
+    const key = pair.slice(0, eq);
+    const raw = pair.slice(eq + 1);
+    if (!(key in known)) throw new Error(`Unknown setting "${key}". Known: ${Object.keys(known).join(', ')}`);
+    const def = (defaultSettings as Record<string, unknown>)[key];
+    out[key] = typeof def === 'number' ? Number(raw) : typeof def === 'boolean' ? raw === 'true' || raw === '1' : raw;
+  }
+  return out;
+}
