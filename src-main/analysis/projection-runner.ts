@@ -1,0 +1,62 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ApiError } from '../api/contracts/common';
+import type { Matrix } from './matrix';
+import type { ProjectionControl, ProjectionRequest, ProjectionResult } from './projection';
+import type { FromWorker, ToWorker } from './projection-worker';
+
+/**
+ * Runs `project` in a worker thread. Cancel sends a message; a worker that has not answered within
+ * two seconds (stuck inside one long synchronous call, e.g. umap-js's neighbour search) is terminated.
+ * Under tsx or vitest the worker is the TypeScript source with tsx's loader registered inside it;
+ * a bundled build points `workerUrl` at the emitted `projection-worker.js`.
+ */
+export function projectInWorker(
+  X: Matrix,
+  request: ProjectionRequest,
+  control: ProjectionControl = {},
+  workerUrl: URL = new URL(import.meta.url.endsWith('.ts') ? './projection-worker.ts' : './projection-worker.js', import.meta.url),
+): Promise<ProjectionResult> {
+  return new Promise((resolve, reject) => {
+    if (control.signal?.aborted) return reject(new ApiError('cancelled', 'Cancelled'));
+    const worker = startWorker(workerUrl);
+    let settled = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const settle = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(killTimer);
+      control.signal?.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      fn();
+    };
+    const onAbort = (): void => {
+      worker.postMessage({ type: 'cancel' } satisfies ToWorker);
+      killTimer = setTimeout(() => settle(() => reject(new ApiError('cancelled', 'Cancelled'))), 2000);
+    };
+    control.signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', (msg: FromWorker) => {
+      if (msg.type === 'progress') control.onProgress?.(msg.done, msg.total, msg.message);
+      else if (msg.type === 'done') settle(() => resolve(msg.result));
+      else if (msg.type === 'cancelled') settle(() => reject(new ApiError('cancelled', 'Cancelled')));
+      else settle(() => reject(new ApiError('internal', `Projection failed: ${msg.message}`)));
+    });
+    worker.on('error', (error) => settle(() => reject(new ApiError('internal', `Projection worker crashed: ${error.message}`))));
+    worker.on('exit', (code) => settle(() => reject(new ApiError('internal', `Projection worker exited with code ${code}`))));
+    // The data is copied, not transferred: the caller keeps its representations.
+    const data = Float32Array.from(X.data);
+    worker.postMessage({ type: 'run', request, rows: X.rows, cols: X.cols, data } satisfies ToWorker, [data.buffer]);
+  });
+}
+
+function startWorker(url: URL): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url);
+  // tsx's ESM API registers its loader inside this worker (execArgv `--import tsx` does not reach
+  // eval workers, and the package's CommonJS build of the API points at a missing file).
+  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const api = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(boot, { eval: true });
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { projectionToCsv, projectionToJson } from '../../../src-main/analysis/export';
+import { matrix, type Matrix } from '../../../src-main/analysis/matrix';
+import { project } from '../../../src-main/analysis/projection';
+import { projectInWorker } from '../../../src-main/analysis/projection-runner';
+import { normalRandom, seededRandom } from '../../../src-main/analysis/random';
+import { silhouette } from '../../../src-main/analysis/silhouette';
+import { TSNE } from '../../../src-main/analysis/tsne';
+
+/** `k` well-separated Gaussian blobs in `d` dimensions, labels i mod k. */
+function blobs(n: number, d: number, k: number, seed = 7): { X: Matrix; labels: Int32Array } {
+  const rnd = normalRandom(seededRandom(seed));
+  const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => rnd() * 3));
+  const X = matrix(n, d);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = i % k;
+    for (let c = 0; c < d; c++) X.data[i * d + c] = centres[i % k]![c]! + rnd();
+  }
+  return { X, labels };
+}
+
+describe('t-SNE (Barnes–Hut)', () => {
+  it('is deterministic with a seed and keeps clusters apart', async () => {
+    const { X, labels } = blobs(300, 20, 4);
+    const a = await project(X, { method: 'tsne', seed: 3, tsne: { iterations: 300 } });
+    const b = await project(X, { method: 'tsne', seed: 3, tsne: { iterations: 300 } });
+    expect(Array.from(a.coordinates)).toEqual(Array.from(b.coordinates));
+    expect(a.sampled).toBe(false);
+    // Planted blobs stay separated on the map: high silhouette of the true labels in 2-D.
+    expect(silhouette(matrix(300, 2, a.coordinates), labels, 4).overall).toBeGreaterThan(0.7);
+  });
+
+  it('lowers the KL divergence as it optimises', () => {
+    const { X } = blobs(200, 10, 3, 2);
+    const t = new TSNE({ seed: 1, iterations: 400, perplexity: 20 });
+    t.initialize(X);
+    for (let i = 0; i < 260; i++) t.step();
+    const early = t.klDivergence();
+    while (!t.done) t.step();
+    expect(t.klDivergence()).toBeLessThan(early);
+  });
+});
+
+describe('projections', () => {
+  it('PCA and UMAP maps are deterministic with a seed', async () => {
+    const { X, labels } = blobs(200, 12, 3);
+    for (const method of ['pca', 'umap'] as const) {
+      const a = await project(X, { method, seed: 5, umap: { nEpochs: 100 } });
+      const b = await project(X, { method, seed: 5, umap: { nEpochs: 100 } });
+      expect(Array.from(a.coordinates)).toEqual(Array.from(b.coordinates));
+      expect(silhouette(matrix(200, 2, a.coordinates), labels, 3).overall).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('samples visibly above maxPoints, reproducibly', async () => {
+    const { X } = blobs(500, 6, 2);
+    const r = await project(X, { method: 'pca', maxPoints: 120, seed: 4 });
+    expect(r.sampled).toBe(true);
+    expect(r.indices.length).toBe(120);
+    expect(r.total).toBe(500);
+    expect(r.coordinates.length).toBe(240);
+    expect(Array.from((await project(X, { method: 'pca', maxPoints: 120, seed: 4 })).indices)).toEqual(Array.from(r.indices));
+    expect(projectionToCsv(r).split('\n')[0]).toBe('# pca map of 120 of 500 points (seeded sample, seed 4)');
+  });
+
+  it('exports coordinates with assignments and labels', async () => {
+    const { X, labels } = blobs(10, 3, 2);
+    const r = await project(X, { method: 'pca' });
+    const csv = projectionToCsv(r, { assignments: labels, labels: ['camping, outdoor', 'baking'], ids: Array.from({ length: 10 }, (_, i) => `u${i}`) });
+    const lines = csv.trim().split('\n');
+    expect(lines[1]).toBe('row,id,x,y,prototype,label');
+    expect(lines[2]).toBe(`0,u0,${r.coordinates[0]},${r.coordinates[1]},0,"camping, outdoor"`);
+    const json = JSON.parse(projectionToJson(r, { assignments: labels })) as { rows: { row: number; prototype: number }[]; sampled: boolean };
+    expect(json.rows).toHaveLength(10);
+    expect(json.rows[3]).toMatchObject({ row: 3, prototype: 1 });
+    expect(json.sampled).toBe(false);
+  });
+
+  it('runs in a worker thread with progress, and the same result as in-thread', async () => {
+    const { X } = blobs(150, 8, 3);
+    const progress: number[] = [];
+    const r = await projectInWorker(X, { method: 'tsne', seed: 2, tsne: { iterations: 250 } }, { onProgress: (done) => progress.push(done) });
+    const local = await project(X, { method: 'tsne', seed: 2, tsne: { iterations: 250 } });
+    expect(Array.from(r.coordinates)).toEqual(Array.from(local.coordinates));
+    expect(progress.at(-1)).toBe(250);
+  });
+
+  it('a worker projection stops on cancel', async () => {
+    const { X } = blobs(2000, 16, 4);
+    const controller = new AbortController();
+    const started = Date.now();
+    const run = projectInWorker(X, { method: 'tsne', tsne: { iterations: 100_000 } }, {
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done > 3) controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+});
