@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const only = process.argv.slice(2);
 const screenshots = join(root, 'test-results', 'screenshots');
+// Fresh pictures every run, so none is left over from an earlier journey.
+rmSync(screenshots, { recursive: true, force: true });
 mkdirSync(screenshots, { recursive: true });
 
 if (!process.env.E2E_SKIP_BUILD) {
