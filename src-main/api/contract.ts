@@ -10,12 +10,14 @@
 import { z } from 'zod';
 import { datasetMethods } from './contracts/datasets';
 import { jobMethods } from './contracts/jobs';
+import { semanticMethods } from './contracts/semantic';
 
 export * from './contracts/common';
 
 export const contract = {
   ...jobMethods,
   ...datasetMethods,
+  ...semanticMethods,
 } as const;
 
 export type Contract = typeof contract;

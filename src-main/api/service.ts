@@ -3,6 +3,7 @@ import { contract, isMethodName, type MethodName, type Output, type ParsedInput,
 import { ApiError, type JobEvent } from './contracts/common';
 import { datasetHandlers } from './handlers/datasets';
 import { jobHandlers } from './handlers/jobs';
+import { semanticHandlers } from './handlers/semantic';
 import { JobRunner } from './jobs';
 
 /** Everything a handler may use. Built once per process by `createService`. */
@@ -19,6 +20,7 @@ export type HandlerTable<K extends MethodName> = { [M in K]: Handler<M> };
 const handlers: HandlerTable<MethodName> = {
   ...jobHandlers,
   ...datasetHandlers,
+  ...semanticHandlers,
 };
 
 export interface Service extends WorkstationApi {
