@@ -5,7 +5,9 @@
  *   w(t, c) = tf(t, c) / |c| · log(1 + A / f(t)),
  * with |c| the number of term occurrences in prototype c, f(t) the occurrences of t over all
  * prototypes and A the mean occurrences per prototype. Unlike document-frequency IDF over K
- * prototypes, it does not vanish when a term occurs at least once in every cluster.
+ * prototypes, it does not vanish when a term occurs at least once in every cluster. Terms must also be
+ * over-represented in the prototype (rate ≥ `minLift` × their overall rate): boilerplate shared by all
+ * item texts ("ideal when …") is frequent everywhere and says nothing about one intent.
  */
 
 const STOPWORDS = new Set(
@@ -29,13 +31,15 @@ export interface Term {
   term: string;
   weight: number;
   count: number;
+  /** Rate of the term in this prototype over its rate in all prototypes. */
+  lift: number;
 }
 
 /**
  * `documents[c]` is the list of (token list, multiplicity) of prototype c; returns the top terms per
  * prototype, heaviest first (ties by term so results are stable).
  */
-export function characteristicTerms(documents: readonly { tokens: readonly string[]; times: number }[][], top = 8): Term[][] {
+export function characteristicTerms(documents: readonly { tokens: readonly string[]; times: number }[][], top = 8, minLift = 1.2): Term[][] {
   const perClass = documents.map((doc) => {
     const counts = new Map<string, number>();
     for (const { tokens, times } of doc) for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + times);
@@ -54,7 +58,10 @@ export function characteristicTerms(documents: readonly { tokens: readonly strin
     let size = 0;
     for (const c of counts.values()) size += c;
     const terms: Term[] = [];
-    for (const [term, count] of counts) terms.push({ term, count, weight: (count / size) * Math.log(1 + average / global.get(term)!) });
+    for (const [term, count] of counts) {
+      const lift = count / size / (global.get(term)! / all);
+      if (lift >= minLift) terms.push({ term, count, lift, weight: (count / size) * Math.log(1 + average / global.get(term)!) });
+    }
     terms.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : 1));
     return terms.slice(0, top);
   });

@@ -161,3 +161,14 @@ describe('groups of paper Table 3', () => {
     expect(table.definition).toMatchObject({ tailItems: 1, items: 5, coldMaxLength: 2, hotMinLength: 20 });
   });
 });
+
+describe('K-means (analysis-side)', () => {
+  it('separates obvious blobs and is reproducible with a seed', async () => {
+    const { kmeans } = await import('../../../src-main/analysis/kmeans');
+    const rnd = seededRandom(4);
+    const rows = Array.from({ length: 90 }, (_, i) => [(i % 3) * 10 + rnd(), (i % 3) * -7 + rnd()]);
+    const a = kmeans(fromRows(rows), 3, { seed: 2, restarts: 3 });
+    expect(adjustedRandIndex(a.assignments, rows.map((_, i) => i % 3))).toBe(1);
+    expect(Array.from(kmeans(fromRows(rows), 3, { seed: 2, restarts: 3 }).assignments)).toEqual(Array.from(a.assignments));
+  });
+});

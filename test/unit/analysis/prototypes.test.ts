@@ -14,16 +14,23 @@ describe('terms', () => {
   it('c-TF-IDF matches a hand computation', () => {
     // Class 0: "tent tent lamp" ; class 1: "lamp doll".  A = 5/2 = 2.5.
     // w(tent,0) = 2/3·ln(1+2.5/2); w(lamp,0) = 1/3·ln(1+2.5/2); w(doll,1) = 1/2·ln(1+2.5/1); w(lamp,1) = 1/2·ln(1+2.5/2)
-    const terms = characteristicTerms([[{ tokens: ['tent', 'lamp'], times: 1 }, { tokens: ['tent'], times: 1 }], [{ tokens: ['lamp', 'doll'], times: 1 }]]);
+    // minLift 0 keeps every term so the weights can be checked; lamp's lift in class 0 is (1/3)/(2/5) < 1.
+    const docs = [[{ tokens: ['tent', 'lamp'], times: 1 }, { tokens: ['tent'], times: 1 }], [{ tokens: ['lamp', 'doll'], times: 1 }]];
+    const terms = characteristicTerms(docs, 8, 0);
     expect(terms[0]!.map((t) => t.term)).toEqual(['tent', 'lamp']);
     expect(terms[0]![0]!.weight).toBeCloseTo((2 / 3) * Math.log(1 + 2.5 / 2), 12);
     expect(terms[0]![1]!.weight).toBeCloseTo((1 / 3) * Math.log(1 + 2.5 / 2), 12);
     expect(terms[1]!.map((t) => t.term)).toEqual(['doll', 'lamp']);
     expect(terms[1]![0]!.weight).toBeCloseTo(0.5 * Math.log(1 + 2.5), 12);
+    // With the default lift filter, lamp (over-represented only in class 1: (1/2)/(2/5) = 1.25) leaves class 0.
+    const filtered = characteristicTerms(docs);
+    expect(filtered[0]!.map((t) => t.term)).toEqual(['tent']);
+    expect(filtered[1]!.map((t) => t.term)).toEqual(['doll', 'lamp']);
+    expect(filtered[1]![1]!.lift).toBeCloseTo(1.25, 12);
   });
 
   it('labels join the top terms and disambiguate duplicates', () => {
-    const t = (...w: string[]) => w.map((term) => ({ term, weight: 1, count: 1 }));
+    const t = (...w: string[]) => w.map((term) => ({ term, weight: 1, count: 1, lift: 2 }));
     expect(labelsFromTerms([t('camping', 'tent', 'lamp', 'stove'), t('doll'), t('doll'), []])).toEqual([
       'camping · tent · lamp',
       'doll #1',
