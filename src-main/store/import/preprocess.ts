@@ -51,7 +51,7 @@ export function preprocess(log: InteractionLog, options: PreprocessOptions): Pre
     sequences.push({ user: u, items, times });
   }
 
-  if (options.kcore > 1) sequences = kcore(sequences, log.itemIds.length, options.kcore);
+  if (options.kcore > 1) sequences = kcore(sequences, log.itemIds.length, options.kcore, options.consecutiveDuplicates === 'drop');
   if (sequences.length === 0) {
     throw new ApiError(
       'bad_input',
@@ -84,8 +84,12 @@ export function preprocess(log: InteractionLog, options: PreprocessOptions): Pre
   };
 }
 
-/** Iterative k-core: repeat until every kept user and item has at least k interactions. */
-function kcore<S extends { items: number[]; times: number[] }>(sequences: S[], itemCount: number, k: number): S[] {
+/**
+ * Iterative k-core: repeat until every kept user and item has at least k interactions. With the
+ * 'drop' duplicate policy, removing an item can make its neighbours adjacent repeats (a b a → a a):
+ * those are collapsed too, inside the loop, so the result still satisfies both rules.
+ */
+function kcore<S extends { items: number[]; times: number[] }>(sequences: S[], itemCount: number, k: number, dropRepeats: boolean): S[] {
   let current = sequences;
   for (;;) {
     const counts = new Int32Array(itemCount);
@@ -98,7 +102,7 @@ function kcore<S extends { items: number[]; times: number[] }>(sequences: S[], i
         const items: number[] = [];
         const times: number[] = [];
         s.items.forEach((i, j) => {
-          if (counts[i]! >= k) {
+          if (counts[i]! >= k && !(dropRepeats && items.length > 0 && items[items.length - 1] === i)) {
             items.push(i);
             times.push(s.times[j]!);
           }

@@ -32,7 +32,11 @@ class Parser {
   constructor(private readonly s: string) {}
 
   skipSpace(): void {
-    while (this.pos < this.s.length && /\s/.test(this.s[this.pos]!)) this.pos++;
+    for (;;) {
+      const c = this.s.charCodeAt(this.pos);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11) this.pos++;
+      else return;
+    }
   }
 
   value(depth: number): PyValue {
@@ -167,8 +171,15 @@ class Parser {
         }
         continue;
       }
-      out += c;
-      this.pos++;
+      // Copy the run of ordinary characters in one slice (metadata descriptions are long).
+      let end = this.pos + 1;
+      while (end < this.s.length) {
+        const d = this.s.charCodeAt(end);
+        if (d === 92 /* \\ */ || d === 10 || d === quote.charCodeAt(0)) break;
+        end++;
+      }
+      out += this.s.slice(this.pos, end);
+      this.pos = end;
     }
   }
 

@@ -40,3 +40,20 @@ describe('sr-txt importer', () => {
     db.close();
   });
 });
+
+describe('k-core with the drop policy', () => {
+  it('collapses repeats that become adjacent when an item is filtered out', async () => {
+    const tmp = tempDir();
+    // Item 9 occurs once: removing it from user 1 turns "1 9 1 2" into "1 1 2" → "1 2".
+    writeFileSync(join(tmp.dir, 'c.txt'), '1 1 9 1 2\n2 1 2\n3 1 2\n');
+    const db = memoryDb();
+    await importInto(db, { format: 'sr-txt', source: join(tmp.dir, 'c.txt'), options: { kcore: 2, consecutiveDuplicates: 'drop' } });
+    expect(loadSequences(db, 'test').sequences.map((q) => Array.from(q))).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
+    db.close();
+    tmp.cleanup();
+  });
+});
