@@ -112,8 +112,28 @@ describe('analyst journey (web mode)', { skip: reason }, () => {
     await screenshot(page, '06-datasets-users');
   });
 
+  it('previews a prompt template live on sample items and embeds with the builtin model', async () => {
+    await page.getByTestId('dataset-select').selectOption('tiny');
+    await page.getByTestId('nav-prompts').click();
+    const preview = page.getByTestId('template-preview');
+    await preview.locator('.sample').first().waitFor({ timeout: 30_000 });
+    assert.match(await preview.innerText(), /name is (Rose Hand Cream|Argan Hair Oil|Matte Lipstick|Vitamin C Serum|Charcoal Face Mask)/);
+    // Editing the text re-renders the preview.
+    await page.getByTestId('template-text').fill('Product: <TITLE> in <CATEGORY>.');
+    await page.waitForFunction(() => document.querySelector('[data-testid=template-preview]')?.textContent?.includes('Product:'));
+    assert.match(await preview.innerText(), /Product: \S.* in (skin|hair|makeup|bath)\./);
+    await screenshot(page, '07-prompts-preview');
+    await page.getByTestId('template-name').fill('tiny-products');
+    await page.getByTestId('template-save').click();
+    await page.getByTestId('embed-start').click();
+    await page.getByTestId('embed-result').waitFor({ timeout: 240_000 });
+    assert.match(await page.getByTestId('embed-result').innerText(), /10 embedded|embedded, \d+ from the cache/);
+    assert.match(await page.getByTestId('embedding-sets').innerText(), /tiny-products v1/);
+    await screenshot(page, '08-prompts-embedded');
+  });
+
   it('shows every other page', async () => {
-    for (const id of ['prompts', 'training', 'intents', 'recommendations', 'runs']) {
+    for (const id of ['training', 'intents', 'recommendations', 'runs']) {
       await page.getByTestId(`nav-${id}`).click();
       await page.getByTestId(`page-${id}`).waitFor();
       await screenshot(page, `10-${id}`);
