@@ -12,7 +12,8 @@ import type { ImporterContext } from './index';
  */
 export async function importAmazon(source: string, items: string | undefined, ctx: ImporterContext): Promise<InteractionLog> {
   const log = new InteractionLog();
-  for await (const [line, r] of readRecords(source, { signal: ctx.signal, onBytes: ctx.onBytes })) {
+  // 2014 dumps were written for Python's eval(); a review line may be a dict literal too.
+  for await (const [line, r] of readRecords(source, { signal: ctx.signal, onBytes: ctx.onBytes, pythonLiterals: true })) {
     if ('reviewerID' in r) {
       const user = requireString(r, ['reviewerID'], source, line);
       const item = requireString(r, ['asin'], source, line);

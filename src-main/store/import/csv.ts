@@ -51,7 +51,7 @@ export async function importCsv(source: string, items: string | undefined, ctx: 
     log.add(user, item, time, rating);
   }
   if (log.length === 0) throw new ImportError('The file has no interactions', source);
-  if (items) for (const [id, attributes] of await readItemTable(items, { signal: ctx.signal })) log.itemAttributes.set(id, attributes);
+  if (items) for (const [id, attributes] of await readItemTable(items, { signal: ctx.signal, encoding: 'auto' })) log.itemAttributes.set(id, attributes);
   return log;
 }
 

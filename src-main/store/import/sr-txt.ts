@@ -21,6 +21,6 @@ export async function importSrTxt(source: string, items: string | undefined, ctx
     for (let k = 1; k < tokens.length; k++) log.add(user, tokens[k]!);
   }
   if (log.length === 0) throw new ImportError('The file has no interactions', source);
-  if (items) for (const [id, attributes] of await readItemTable(items, { signal: ctx.signal })) log.itemAttributes.set(id, attributes);
+  if (items) for (const [id, attributes] of await readItemTable(items, { signal: ctx.signal, encoding: 'auto' })) log.itemAttributes.set(id, attributes);
   return log;
 }

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src-main/store/db';
 import { getDataset, itemAttributes, loadSequences } from '../../../src-main/store/datasets';
-import { externalSequences, fixture, importInto, memoryDb, SHARED_DATASETS, userAttributes } from './helpers';
+import { externalSequences, fixture, importInto, memoryDb, SHARED_DATASETS, tempDir, userAttributes } from './helpers';
 
 let db: Db;
 beforeEach(() => {
@@ -70,6 +70,14 @@ describe('amazon importer', () => {
     // Timestamps are kept (seconds).
     const ts = db.prepare('SELECT timestamp FROM interactions ORDER BY user_id, position LIMIT 1').get() as { timestamp: number };
     expect(ts.timestamp).toBe(1400000100);
+  });
+
+  it('accepts 2014 review lines written as Python dict literals', async () => {
+    const tmp = tempDir();
+    writeFileSync(join(tmp.dir, 'r.json'), "{'reviewerID': 'A', 'asin': 'B1', 'overall': 5.0, 'unixReviewTime': 2}\n{\"reviewerID\": \"A\", \"asin\": \"B2\", \"unixReviewTime\": 1}\n");
+    await importInto(db, { format: 'amazon', source: join(tmp.dir, 'r.json') });
+    expect(externalSequences(db, 'test')).toEqual({ A: ['B2', 'B1'] });
+    tmp.cleanup();
   });
 
   it('reads 2018 JSON-lines reviews and metadata', async () => {
@@ -142,6 +150,14 @@ describe('csv importer', () => {
     expect(externalSequences(db, 'test')).toEqual({ alice: ['i-10', 'i-20'], bob: ['i-30, large', 'i-20'] });
     expect(attributesByExternalId().get('i-20')).toEqual({ title: 'Tea, green', category: 'Food' });
     expect(attributesByExternalId().get('i-30, large')).toEqual({ title: 'Big Box', category: 'Storage' });
+  });
+
+  it('reads a Latin-1 items table', async () => {
+    const tmp = tempDir();
+    writeFileSync(join(tmp.dir, 'items.csv'), Buffer.from('item_id,title\nx,Crème brûlée torch\n', 'latin1'));
+    await importInto(db, { format: 'csv', source: fixture('csv', 'plain.tsv'), items: join(tmp.dir, 'items.csv') });
+    expect(attributesByExternalId().get('x')).toEqual({ title: 'Crème brûlée torch' });
+    tmp.cleanup();
   });
 
   it('reads headerless tab-separated user/item/timestamp', async () => {

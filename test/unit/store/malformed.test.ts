@@ -70,7 +70,7 @@ const cases: Case[] = [
     title: 'amazon: a review line that is not JSON',
     format: 'amazon',
     files: { 'reviews.json': `${review14('A', 'B1', 1)}\n{"reviewerID": "A", "asin": \n` },
-    error: /^reviews\.json, line 2: Not valid JSON/,
+    error: /^reviews\.json, line 2: Neither JSON nor a Python dict literal/,
   },
   { title: 'amazon: a review without asin', format: 'amazon', files: { 'reviews.json': `${review14('A', 'B1', 1)}\n{"reviewerID":"A","overall":5,"unixReviewTime":2}\n` }, error: /^reviews\.json, line 2: Missing "asin"$/ },
   { title: 'amazon: a review that is a list', format: 'amazon', files: { 'reviews.json': '["A","B1",5,1]\n' }, error: /^reviews\.json, line 1: Expected one object/ },
