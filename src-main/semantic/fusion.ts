@@ -1,0 +1,207 @@
+/**
+ * LLMDiRec's dual-view item table (paper §3.1, LLMDIREC-DESIGN §1): a trainable ID view E_id, a
+ * frozen semantic view S (any d_s), a trainable adapter A: R^{d_s} → R^D and a fusion F. It
+ * implements the engine's `ItemTable`, so the fused table replaces E everywhere InDiRec reads it:
+ * encoder input, full-softmax scoring and the diffusion target x0.
+ *
+ * Defined behaviour for rows without a semantic vector (padding row 0, the mask row V−1, items
+ * without text): the fused row is the ID row, e = e_id, and such rows are left out of L_align.
+ * (Row 0 stays InDiRec's row 0; the encoder masks it as a key.)
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { ItemTable } from '../engine/item-table';
+import { ParameterSet } from '../engine/parameters';
+import type { Rng } from '../engine/rng';
+import type { SemanticTable } from './embedding-store';
+
+export type FusionKind = 'gated' | 'weighted' | 'concat' | 'crossattn';
+
+export interface SemanticFusionSettings {
+  /** §3.1: gated is the paper's model; the others are Table 4's variants. */
+  fusion: FusionKind;
+  /**
+   * Hidden sizes of the adapter; default [d_s/2] = LLM-ESR's Linear(d_s→d_s/2)→Linear(d_s/2→D).
+   * [] makes it one Linear(d_s→D).
+   */
+  adapterHidden?: number[];
+  /** LLM-ESR uses no non-linearity between the two layers. */
+  adapterActivation: 'none' | 'gelu';
+  /**
+   * λ_align of §3.3. The paper gives no value; 0.1 keeps the term an order below L_rec at init
+   * (1 − cos ≈ 1) and is meant to be tuned.
+   */
+  alignWeight: number;
+  initializerRange: number;
+}
+
+export const defaultFusionSettings: SemanticFusionSettings = { fusion: 'gated', adapterActivation: 'none', alignWeight: 0.1, initializerRange: 0.02 };
+
+export class FusedItemTable implements ItemTable {
+  readonly parameters = new ParameterSet();
+  /** Frozen S with a zero mask row appended: [V, d_s]. Not a parameter: never trained or checkpointed. */
+  private readonly semantic: tf.Tensor2D;
+  /** 1 where a row has a semantic vector: [V, 1]. */
+  private readonly hasText: tf.Tensor2D;
+  private readonly hasTextRows: Uint8Array;
+  private readonly adapterLayers: number;
+  readonly settings: SemanticFusionSettings;
+
+  constructor(
+    readonly rows: number,
+    readonly dim: number,
+    semantic: SemanticTable,
+    rng: Rng,
+    settings: Partial<SemanticFusionSettings> = {},
+  ) {
+    this.settings = { ...defaultFusionSettings, ...settings };
+    const { dims: ds } = semantic;
+    const numItems = semantic.table.length / ds - 1;
+    if (rows !== numItems + 2) throw new Error(`Semantic table has ${numItems} items; the item table needs ${rows - 2}`);
+    const std = this.settings.initializerRange;
+    const padded = new Float32Array(rows * ds);
+    padded.set(semantic.table);
+    this.hasTextRows = new Uint8Array(rows);
+    this.hasTextRows.set(semantic.hasText);
+    this.hasTextRows[0] = 0;
+    this.semantic = tf.tensor2d(padded, [rows, ds]);
+    this.hasText = tf.tensor2d(Float32Array.from(this.hasTextRows), [rows, 1]);
+
+    const p = this.parameters;
+    p.add('item_embeddings.weight', tf.randomNormal([rows, dim], 0, std, 'float32', rng.seed()));
+    const sizes = [ds, ...(this.settings.adapterHidden ?? [Math.max(1, Math.floor(ds / 2))]), dim];
+    this.adapterLayers = sizes.length - 1;
+    for (let l = 0; l < this.adapterLayers; l++) p.addLinear(`semantic_adapter.${l}`, sizes[l]!, sizes[l + 1]!, { std }, rng);
+    switch (this.settings.fusion) {
+      case 'gated':
+        p.addLinear('fusion.gate', 2 * dim, dim, { std }, rng);
+        break;
+      case 'weighted':
+        // α = σ(θ), θ = 0 → both views weigh ½ at the start.
+        p.add('fusion.alpha_logit', tf.zeros([1]));
+        break;
+      case 'concat':
+        p.addLinear('fusion.project', 2 * dim, dim, { std }, rng);
+        break;
+      case 'crossattn':
+        for (const n of ['query', 'key', 'value', 'output']) p.addLinear(`fusion.${n}`, dim, dim, { std }, rng);
+        break;
+    }
+  }
+
+  private linear(x: tf.Tensor, name: string): tf.Tensor {
+    const w = this.parameters.get(`${name}.weight`);
+    const b = this.parameters.get(`${name}.bias`);
+    const flat = x.rank === 2 ? x : tf.reshape(x, [-1, x.shape[x.rank - 1]!]);
+    const y = tf.add(tf.matMul(flat as tf.Tensor2D, w as tf.Tensor2D), b);
+    return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), w.shape[1]!]);
+  }
+
+  /** A(s) for the given semantic rows ([n, d_s] → [n, D]). */
+  adapt(s: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      let x: tf.Tensor = s;
+      for (let l = 0; l < this.adapterLayers; l++) {
+        x = this.linear(x, `semantic_adapter.${l}`);
+        if (l < this.adapterLayers - 1 && this.settings.adapterActivation === 'gelu') x = tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
+      }
+      return x as tf.Tensor2D;
+    });
+  }
+
+  /** F(e_id, a) row-wise, before the no-text rows fall back to e_id. */
+  private fuse(id: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D {
+    switch (this.settings.fusion) {
+      case 'gated': {
+        // g = σ(W_g[e_id; A(s)] + b_g), e = g⊙e_id + (1−g)⊙A(s)
+        const g = tf.sigmoid(this.linear(tf.concat([id, a], 1), 'fusion.gate'));
+        return tf.add(tf.mul(g, id), tf.mul(tf.sub(1, g), a)) as tf.Tensor2D;
+      }
+      case 'weighted': {
+        const alpha = tf.sigmoid(this.parameters.get('fusion.alpha_logit'));
+        return tf.add(tf.mul(alpha, id), tf.mul(tf.sub(1, alpha), a)) as tf.Tensor2D;
+      }
+      case 'concat':
+        return this.linear(tf.concat([id, a], 1), 'fusion.project') as tf.Tensor2D;
+      case 'crossattn':
+        // An item attending over its own semantic view alone: softmax over one key is 1, so the
+        // table row is e_id + W_o·W_v·A(s); `sequenceInput` gives the per-position form.
+        return tf.add(id, this.linear(this.linear(a, 'fusion.value'), 'fusion.output')) as tf.Tensor2D;
+    }
+  }
+
+  weights(): tf.Tensor2D {
+    return tf.tidy(() => {
+      const id = this.parameters.get('item_embeddings.weight') as unknown as tf.Tensor2D;
+      const fused = this.fuse(id, this.adapt(this.semantic));
+      return tf.add(id, tf.mul(this.hasText, tf.sub(fused, id))) as tf.Tensor2D;
+    });
+  }
+
+  /**
+   * Cross-attention input embeddings for a left-padded batch ([b, w] ids → [b, w, D]): at each
+   * position the ID view queries the adapted semantic views of the positions up to it (causal,
+   * padding and no-text items masked), with a residual: x_t = e_id(t) + W_o Σ_j α_tj W_v A(s_j).
+   * Only for `fusion: 'crossattn'`; other variants gather rows of `weights()`.
+   */
+  sequenceInput(ids: tf.Tensor2D): tf.Tensor3D {
+    if (this.settings.fusion !== 'crossattn') throw new Error('sequenceInput is the cross-attention variant only');
+    return tf.tidy(() => {
+      const [b, w] = ids.shape;
+      const d = this.dim;
+      const flat = tf.reshape(ids, [b * w]);
+      const id = tf.reshape(tf.gather(this.parameters.get('item_embeddings.weight'), flat), [b, w, d]);
+      const a = tf.reshape(this.adapt(tf.gather(this.semantic, flat) as tf.Tensor2D), [b, w, d]);
+      const q = this.linear(id, 'fusion.query') as tf.Tensor3D;
+      const k = this.linear(a, 'fusion.key') as tf.Tensor3D;
+      const v = this.linear(a, 'fusion.value') as tf.Tensor3D;
+      const keyOk = tf.reshape(tf.gather(this.hasText, flat), [b, 1, w]); // padding row 0 has hasText 0
+      const allowed = tf.mul(keyOk, tf.linalg.bandPart(tf.ones([w, w]), -1, 0)); // [b, w, w]
+      const scores = tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), tf.mul(tf.sub(1, allowed), -1e4));
+      const context = tf.matMul(tf.softmax(scores), v);
+      // A position with no allowed key gets no semantic term (not a uniform mix of masked keys).
+      const any = tf.cast(tf.greater(tf.sum(allowed, -1, true), 0), 'float32');
+      return tf.add(id, tf.mul(any, this.linear(context, 'fusion.output'))) as tf.Tensor3D;
+    });
+  }
+
+  /** L_align = mean_i (1 − cos(e_id(i), A(s(i)))) over the given items that have text (§3.3). */
+  alignmentLoss(items: tf.Tensor1D): tf.Scalar {
+    return tf.tidy(() => {
+      const id = tf.gather(this.parameters.get('item_embeddings.weight'), items) as tf.Tensor2D;
+      const a = this.adapt(tf.gather(this.semantic, items) as tf.Tensor2D);
+      const mask = tf.reshape(tf.gather(this.hasText, items), [-1]);
+      // √(Σx² + ε) rather than tf.norm: the norm's gradient at a zero row (a no-text item's A(0)
+      // with zero biases) is NaN, and masking by multiplication would keep the NaN (0·NaN).
+      const norm = (x: tf.Tensor2D) => tf.sqrt(tf.add(tf.sum(tf.square(x), 1), 1e-12));
+      const cos = tf.div(tf.sum(tf.mul(id, a), 1), tf.mul(norm(id), norm(a)));
+      const count = tf.sum(mask);
+      // max(count, 1): a batch of only padding/no-text items contributes 0, not NaN.
+      return tf.div(tf.sum(tf.mul(tf.sub(1, cos), mask)), tf.maximum(count, 1)) as tf.Scalar;
+    });
+  }
+
+  /** The engine adds this to the total loss: λ_align·L_align, named 'align'. */
+  auxiliaryLoss(items: tf.Tensor1D): { name: string; value: tf.Scalar } | undefined {
+    if (this.settings.alignWeight <= 0) return undefined;
+    return { name: 'align', value: tf.tidy(() => tf.mul(this.alignmentLoss(items), this.settings.alignWeight) as tf.Scalar) };
+  }
+
+  /** Per-item gate of the gated fusion (mean over dimensions) for inspection: how much each item leans on its ID view. */
+  gateMeans(): Float32Array | undefined {
+    if (this.settings.fusion !== 'gated') return undefined;
+    const means = tf.tidy(() => {
+      const id = this.parameters.get('item_embeddings.weight') as unknown as tf.Tensor2D;
+      const g = tf.sigmoid(this.linear(tf.concat([id, this.adapt(this.semantic)], 1), 'fusion.gate'));
+      return tf.mean(g, 1);
+    });
+    const out = means.dataSync() as Float32Array;
+    means.dispose();
+    return out;
+  }
+
+  /** Frees the frozen tensors (the parameters are freed with the model's parameter sets). */
+  dispose(): void {
+    this.semantic.dispose();
+    this.hasText.dispose();
+  }
+}

@@ -1,0 +1,193 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../src-main/engine/backend';
+import { Rng } from '../../../src-main/engine/rng';
+import type { SemanticTable } from '../../../src-main/semantic/embedding-store';
+import { FusedItemTable, type FusionKind } from '../../../src-main/semantic/fusion';
+
+// 3 items (rows 0..4 = padding, items 1–3, mask row), d_s = 4, D = 2. Item 2 has no text.
+const semantic: SemanticTable = {
+  dims: 4,
+  table: Float32Array.from([0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, -1, 1, 0, 3]),
+  hasText: Uint8Array.from([0, 1, 0, 1]),
+};
+const ROWS = 5;
+const D = 2;
+const kinds: FusionKind[] = ['gated', 'weighted', 'concat', 'crossattn'];
+const rowOf = (t: tf.Tensor2D, r: number) => Array.from(t.dataSync().slice(r * D, r * D + D));
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, eps = 1e-4) => Array.from(a).forEach((x, k) => expect(x).toBeCloseTo(b[k]!, -Math.log10(eps)));
+
+/** Sets a parameter from plain numbers ([in, out] layout for linear weights). */
+function set(table: FusedItemTable, name: string, values: number[]): void {
+  const v = table.parameters.get(name);
+  v.assign(tf.tensor(values, v.shape));
+}
+
+/** Plain-JS linear layer x·W + b with W as [in, out]. */
+const lin = (x: number[], w: number[], b: number[]) => b.map((bj, j) => bj + x.reduce((s, xi, i) => s + xi * w[i * b.length + j]!, 0));
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** A table with every parameter set to known numbers, adapter = one Linear(4→2). */
+function knownTable(fusion: FusionKind): FusedItemTable {
+  const t = new FusedItemTable(ROWS, D, semantic, new Rng(1), { fusion, adapterHidden: [] });
+  set(t, 'item_embeddings.weight', [0.1, 0.2, 0.3, -0.4, 0.5, 0.6, -0.7, 0.8, 0.9, 1.0]);
+  set(t, 'semantic_adapter.0.weight', [0.1, 0.2, 0.3, 0.4, -0.5, 0.6, 0.7, -0.8]);
+  set(t, 'semantic_adapter.0.bias', [0.01, -0.02]);
+  if (fusion === 'gated') {
+    set(t, 'fusion.gate.weight', [0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.7, 0.8]);
+    set(t, 'fusion.gate.bias', [0.05, -0.05]);
+  }
+  if (fusion === 'weighted') set(t, 'fusion.alpha_logit', [0.7]);
+  if (fusion === 'concat') {
+    set(t, 'fusion.project.weight', [1, 0, 0, 1, 0.5, 0.5, -0.5, 0.5]);
+    set(t, 'fusion.project.bias', [0.1, 0.2]);
+  }
+  if (fusion === 'crossattn') {
+    for (const [n, w] of [['query', [1, 0, 0, 1]], ['key', [0.5, 0, 0, 0.5]], ['value', [1, 2, 3, 4]], ['output', [0.5, -0.5, 1, 1]]] as const) {
+      set(t, `fusion.${n}.weight`, [...w]);
+      set(t, `fusion.${n}.bias`, [0, 0]);
+    }
+  }
+  return t;
+}
+
+const ID = [[0.1, 0.2], [0.3, -0.4], [0.5, 0.6], [-0.7, 0.8], [0.9, 1.0]];
+const S = [[0, 0, 0, 0], [1, 0, 2, 0], [0, 0, 0, 0], [-1, 1, 0, 3], [0, 0, 0, 0]];
+const adapt = (s: number[]) => lin(s, [0.1, 0.2, 0.3, 0.4, -0.5, 0.6, 0.7, -0.8], [0.01, -0.02]);
+
+/** The fused row computed independently from the formulas of LLMDIREC-DESIGN §1. */
+function expectedRow(fusion: FusionKind, r: number): number[] {
+  const e = ID[r]!;
+  const a = adapt(S[r]!);
+  switch (fusion) {
+    case 'gated': {
+      const g = lin([...e, ...a], [0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.7, 0.8], [0.05, -0.05]).map(sigmoid);
+      return e.map((x, j) => g[j]! * x + (1 - g[j]!) * a[j]!);
+    }
+    case 'weighted': {
+      const al = sigmoid(0.7);
+      return e.map((x, j) => al * x + (1 - al) * a[j]!);
+    }
+    case 'concat':
+      return lin([...e, ...a], [1, 0, 0, 1, 0.5, 0.5, -0.5, 0.5], [0.1, 0.2]);
+    case 'crossattn': {
+      const v = lin(a, [1, 2, 3, 4], [0, 0]);
+      const o = lin(v, [0.5, -0.5, 1, 1], [0, 0]);
+      return e.map((x, j) => x + o[j]!);
+    }
+  }
+}
+
+// The engine's own backend (wasm here), with its gradients and patched kernels: what training runs on.
+beforeAll(async () => {
+  await initBackend();
+});
+
+describe('fused item table (LLMDIREC-DESIGN §1)', () => {
+  for (const fusion of kinds) {
+    it(`${fusion}: known answers for text rows, ID rows for padding, no-text item and mask row`, () => {
+      const t = knownTable(fusion);
+      const w = t.weights();
+      expect(w.shape).toEqual([ROWS, D]);
+      close(rowOf(w, 1), expectedRow(fusion, 1));
+      close(rowOf(w, 3), expectedRow(fusion, 3));
+      for (const r of [0, 2, 4]) close(rowOf(w, r), ID[r]!);
+      w.dispose();
+      t.parameters.dispose();
+      t.dispose();
+    });
+
+    it(`${fusion}: gradients reach the ID table, the adapter and the fusion parameters, and nothing leaks`, () => {
+      const t = new FusedItemTable(ROWS, D, semantic, new Rng(2), { fusion });
+      // Cross-attention's query/key act only per sequence position: include that path.
+      const sequence = () => (fusion === 'crossattn' ? tf.sum(tf.square(t.sequenceInput(tf.tensor2d([0, 1, 2, 3], [1, 4], 'int32')))) : tf.scalar(0));
+      const loss = () =>
+        tf.tidy(() => tf.addN([tf.sum(tf.square(t.weights())), t.auxiliaryLoss(tf.tensor1d([1, 2, 3], 'int32'))!.value, sequence()]) as tf.Scalar);
+      tf.dispose(tf.variableGrads(loss)); // warm-up
+      const before = tf.memory().numTensors;
+      const { value, grads } = tf.variableGrads(loss);
+      for (const [name, v] of t.parameters.vars) {
+        const g = grads[v.name];
+        expect(g, name).toBeDefined();
+        expect(g!.shape).toEqual(v.shape);
+        // A key bias shifts every score of a query equally, and softmax ignores that: its gradient is 0.
+        if (name !== 'fusion.key.bias') expect(Math.max(...Array.from(g!.dataSync()).map(Math.abs)), name).toBeGreaterThan(0);
+      }
+      tf.dispose([value, ...Object.values(grads)]);
+      expect(tf.memory().numTensors).toBe(before);
+      t.parameters.dispose();
+      t.dispose();
+    });
+  }
+
+  it('weighted: the gradient of α matches α(1−α)·Σ(e_id − A(s)) over rows with text', () => {
+    const t = knownTable('weighted');
+    const { value, grads } = tf.variableGrads(() => tf.sum(t.weights()) as tf.Scalar, [t.parameters.get('fusion.alpha_logit')]);
+    const al = sigmoid(0.7);
+    const expected = [1, 3].reduce((s, r) => s + al * (1 - al) * (ID[r]!.reduce((x, y) => x + y, 0) - adapt(S[r]!).reduce((x, y) => x + y, 0)), 0);
+    expect(Object.values(grads)[0]!.dataSync()[0]).toBeCloseTo(expected, 5);
+    tf.dispose([value, ...Object.values(grads)]);
+  });
+
+  it('adapter defaults to LLM-ESR Linear(d_s→d_s/2)→Linear(d_s/2→D)', () => {
+    const t = new FusedItemTable(ROWS, D, semantic, new Rng(3));
+    expect(t.parameters.get('semantic_adapter.0.weight').shape).toEqual([4, 2]);
+    expect(t.parameters.get('semantic_adapter.1.weight').shape).toEqual([2, D]);
+    expect(t.settings.fusion).toBe('gated');
+    expect(() => new FusedItemTable(7, D, semantic, new Rng(3))).toThrow(/3 items; the item table needs 5/);
+    t.parameters.dispose();
+    t.dispose();
+  });
+});
+
+describe('alignment loss (§3.3)', () => {
+  it('is mean(1 − cos(e_id, A(s))) over items with text; padding and no-text items excluded', () => {
+    const t = knownTable('gated');
+    const cos = (x: number[], y: number[]) => (x[0]! * y[0]! + x[1]! * y[1]!) / Math.hypot(...x) / Math.hypot(...y);
+    const expected = (1 - cos(ID[1]!, adapt(S[1]!)) + (1 - cos(ID[3]!, adapt(S[3]!))) + (1 - cos(ID[3]!, adapt(S[3]!)))) / 3;
+    const l = t.alignmentLoss(tf.tensor1d([0, 1, 2, 3, 3, 4, 0], 'int32'));
+    expect(l.dataSync()[0]).toBeCloseTo(expected, 5);
+    const none = t.alignmentLoss(tf.tensor1d([0, 2, 4], 'int32'));
+    expect(none.dataSync()[0]).toBe(0);
+    const aux = t.auxiliaryLoss(tf.tensor1d([1], 'int32'))!;
+    expect(aux.name).toBe('align');
+    expect(aux.value.dataSync()[0]).toBeCloseTo(0.1 * (1 - cos(ID[1]!, adapt(S[1]!))), 5);
+    tf.dispose([l, none, aux.value]);
+    t.parameters.dispose();
+    t.dispose();
+  });
+});
+
+describe('cross-attention over sequence positions', () => {
+  it('attends causally over the adapted semantic views of earlier positions, with a residual', () => {
+    const t = knownTable('crossattn');
+    // Left-padded [0, 1, 3] and [2, 2, 1]: position-wise known answers.
+    const out = t.sequenceInput(tf.tensor2d([0, 1, 3, 2, 2, 1], [2, 3], 'int32'));
+    expect(out.shape).toEqual([2, 3, D]);
+    const data = out.dataSync();
+    const at = (b: number, p: number) => Array.from(data.slice((b * 3 + p) * D, (b * 3 + p) * D + D));
+    const q = (r: number) => lin(ID[r]!, [1, 0, 0, 1], [0, 0]);
+    const k = (r: number) => lin(adapt(S[r]!), [0.5, 0, 0, 0.5], [0, 0]);
+    const v = (r: number) => lin(adapt(S[r]!), [1, 2, 3, 4], [0, 0]);
+    const attend = (query: number, keys: number[]) => {
+      const scores = keys.map((r) => (q(query)[0]! * k(r)[0]! + q(query)[1]! * k(r)[1]!) / Math.sqrt(D));
+      const m = Math.max(...scores);
+      const ex = scores.map((s) => Math.exp(s - m));
+      const z = ex.reduce((a, b) => a + b, 0);
+      const ctx = [0, 1].map((j) => keys.reduce((s, r, i) => s + (ex[i]! / z) * v(r)[j]!, 0));
+      const o = lin(ctx, [0.5, -0.5, 1, 1], [0, 0]);
+      return ID[query]!.map((x, j) => x + o[j]!);
+    };
+    close(at(0, 0), ID[0]!); // padding: no key allowed, residual only
+    close(at(0, 1), attend(1, [1]));
+    close(at(0, 2), attend(3, [1, 3]));
+    close(at(1, 0), ID[2]!); // item without text, no earlier text: residual only
+    close(at(1, 2), attend(1, [1])); // keys of item 2 are masked (no text)
+    // One key allowed (the item itself) = the table row.
+    const w = t.weights();
+    close(at(0, 1), rowOf(w, 1));
+    tf.dispose([out, w]);
+    t.parameters.dispose();
+    t.dispose();
+  });
+});
