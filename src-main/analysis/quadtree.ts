@@ -16,10 +16,11 @@ export class QuadTree {
   child = new Int32Array(0);
   /** The point in a leaf (−1 when empty); leaves below the minimum width may hold duplicates. */
   point = new Int32Array(0);
-  /** Centre of mass and squared cell width, filled by `finish()` after the last insertion. */
-  comX = new Float64Array(0);
-  comY = new Float64Array(0);
-  width2 = new Float64Array(0);
+  /**
+   * What the force pass reads, packed per node for locality: [comX, comY, width², count], filled
+   * after the last insertion.
+   */
+  packed = new Float64Array(0);
 
   private ensure(n: number): void {
     if (n <= this.cap) return;
@@ -37,9 +38,9 @@ export class QuadTree {
     this.count = grow(this.count);
     this.child = grow(this.child);
     this.point = grow(this.point);
-    this.comX = grow(this.comX);
-    this.comY = grow(this.comY);
-    this.width2 = grow(this.width2);
+    const packed = new Float64Array(4 * cap);
+    packed.set(this.packed);
+    this.packed = packed;
     this.cap = cap;
   }
 
@@ -112,9 +113,10 @@ export class QuadTree {
     }
     for (let k = 0; k < this.size; k++) {
       const c = this.count[k]!;
-      this.comX[k] = c ? this.sumX[k]! / c : 0;
-      this.comY[k] = c ? this.sumY[k]! / c : 0;
-      this.width2[k] = 4 * this.halfWidth[k]! ** 2;
+      this.packed[4 * k] = c ? this.sumX[k]! / c : 0;
+      this.packed[4 * k + 1] = c ? this.sumY[k]! / c : 0;
+      this.packed[4 * k + 2] = 4 * this.halfWidth[k]! ** 2;
+      this.packed[4 * k + 3] = c;
     }
   }
 }

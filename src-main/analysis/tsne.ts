@@ -186,7 +186,7 @@ export class TSNE {
     const { n, Y, grad, tree } = this;
     tree.build(Y, n);
     const theta2 = this.options.theta ** 2;
-    const { count, child, point, comX, comY, width2 } = tree;
+    const { child, point, packed } = tree;
     if (this.stack.length < tree.size) this.stack = new Int32Array(tree.size);
     const stack = this.stack;
     let z = 0;
@@ -198,10 +198,11 @@ export class TSNE {
       while (sp > 0) {
         const node = stack[--sp]!;
         const first = child[node]!;
-        const dx = xi - comX[node]!, dy = yi - comY[node]!;
+        const o = 4 * node;
+        const dx = xi - packed[o]!, dy = yi - packed[o + 1]!;
         const d2 = dx * dx + dy * dy;
-        if (first === -1 || width2[node]! < theta2 * d2) {
-          let m = count[node]!;
+        if (first === -1 || packed[o + 2]! < theta2 * d2) {
+          let m = packed[o + 3]!;
           // A leaf holding i counts i once too many (coincident points share a leaf).
           if (first === -1 && point[node] === i) m -= 1;
           if (m === 0) continue;
@@ -212,10 +213,11 @@ export class TSNE {
           fy += mw * w * dy;
         } else {
           // Empty cells are skipped here rather than popped later.
-          if (count[first]! > 0) stack[sp++] = first;
-          if (count[first + 1]! > 0) stack[sp++] = first + 1;
-          if (count[first + 2]! > 0) stack[sp++] = first + 2;
-          if (count[first + 3]! > 0) stack[sp++] = first + 3;
+          const f = 4 * first;
+          if (packed[f + 3]! > 0) stack[sp++] = first;
+          if (packed[f + 7]! > 0) stack[sp++] = first + 1;
+          if (packed[f + 11]! > 0) stack[sp++] = first + 2;
+          if (packed[f + 15]! > 0) stack[sp++] = first + 3;
         }
       }
       grad[2 * i] = fx;
