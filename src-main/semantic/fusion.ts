@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ItemTable } from '../engine/item-table';
+import type { ItemTableFactory } from '../engine/model';
 import { ParameterSet } from '../engine/parameters';
 import type { Rng } from '../engine/rng';
 import type { SemanticTable } from './embedding-store';
@@ -204,4 +205,20 @@ export class FusedItemTable implements ItemTable {
     this.semantic.dispose();
     this.hasText.dispose();
   }
+}
+
+/**
+ * What the engine's `Trainer` / `RecommenderModel` take as `tableFactory`: LLMDiRec = InDiRec with
+ * this table. `onCreate` hands back the table (for gate inspection and `dispose()` of the frozen S).
+ */
+export function fusedItemTableFactory(
+  semantic: SemanticTable,
+  settings: Partial<SemanticFusionSettings> = {},
+  onCreate?: (table: FusedItemTable) => void,
+): ItemTableFactory {
+  return (rows, dim, rng) => {
+    const table = new FusedItemTable(rows, dim, semantic, rng, settings);
+    onCreate?.(table);
+    return table;
+  };
 }
