@@ -27,7 +27,7 @@ export interface RankingMetrics {
 export interface Ranker {
   /** Sequence representations [rows, D] of a padded batch (eval mode). */
   represent(batch: PaddedBatch): tf.Tensor2D;
-  /** The V×D item table used for scoring. */
+  /** The V×D item table used for scoring; the caller disposes it. */
   itemTable(): tf.Tensor2D;
 }
 
@@ -45,7 +45,7 @@ export async function answerRanks(ranker: Ranker, cases: readonly EvaluationCase
   // Users of similar length share a batch so trimming keeps few columns; results are per user, so exact.
   const order = Array.from(cases.keys()).sort((a, b) => Math.min(cases[a]!.input.length, L) - Math.min(cases[b]!.input.length, L));
   const ranks = new Int32Array(cases.length);
-  const tableT = tf.tidy(() => tf.transpose(ranker.itemTable())) as tf.Tensor2D; // [D, V], untransposed product below
+  const tableT = tf.tidy(() => tf.transpose(ranker.itemTable())) as tf.Tensor2D; // (the owned table is disposed by tidy) // [D, V], untransposed product below
   const rows = tableT.shape[1];
   try {
     for (let start = 0; start < order.length; start += batchSize) {

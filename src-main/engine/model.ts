@@ -42,7 +42,7 @@ export class RecommenderModel implements Ranker {
   }
 
   itemTable(): tf.Tensor2D {
-    return tf.tidy(() => this.table.weights());
+    return tf.tidy(() => tf.clone(this.table.weights())); // the caller owns (and disposes) the result
   }
 
   /** Parameter groups with their checkpoint prefixes. */

@@ -1,13 +1,14 @@
 /**
  * A small safetensors reader/writer (https://huggingface.co/docs/safetensors): 8-byte little-endian
  * header length, a JSON header `{name: {dtype, shape, data_offsets: [begin, end]}, __metadata__?}`, then
- * the raw little-endian tensor bytes. Only F32 is read and written (the reference checkpoints are F32).
+ * the raw little-endian tensor bytes. F32 (all model tensors) and I32 (run state) are read and written.
  */
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 
 export interface NamedArray {
   shape: number[];
-  data: Float32Array;
+  /** F32 tensors are Float32Array, I32 tensors (run state such as cluster members) Int32Array. */
+  data: Float32Array | Int32Array;
 }
 
 export interface SafetensorsFile {
@@ -30,14 +31,15 @@ export function parseSafetensors(bytes: Uint8Array, source = 'safetensors data')
       continue;
     }
     const { dtype, shape, data_offsets: offsets } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    if (dtype !== 'F32') throw new Error(`${source}: tensor ${name} has dtype ${dtype}; only F32 is supported`);
+    if (dtype !== 'F32' && dtype !== 'I32') throw new Error(`${source}: tensor ${name} has dtype ${dtype}; only F32 and I32 are supported`);
     const count = shape.reduce((a, b) => a * b, 1);
     if (offsets[1] - offsets[0] !== count * 4) throw new Error(`${source}: tensor ${name} byte range does not match shape [${shape}]`);
     // Copy: the data section need not be 4-byte aligned inside the file buffer.
     const raw = bytes.slice(dataStart + offsets[0], dataStart + offsets[1]);
-    const data = new Float32Array(count);
     const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    for (let i = 0; i < count; i++) data[i] = dv.getFloat32(i * 4, true);
+    const data = dtype === 'F32' ? new Float32Array(count) : new Int32Array(count);
+    if (data instanceof Float32Array) for (let i = 0; i < count; i++) data[i] = dv.getFloat32(i * 4, true);
+    else for (let i = 0; i < count; i++) data[i] = dv.getInt32(i * 4, true);
     tensors.set(name, { shape, data });
   }
   return { tensors, metadata };
@@ -52,7 +54,7 @@ export function serializeSafetensors(tensors: Map<string, NamedArray>, metadata:
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;
   for (const [name, t] of tensors) {
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.length * 4] };
+    header[name] = { dtype: t.data instanceof Int32Array ? 'I32' : 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.length * 4] };
     offset += t.data.length * 4;
   }
   let json = JSON.stringify(header);
@@ -65,7 +67,8 @@ export function serializeSafetensors(tensors: Map<string, NamedArray>, metadata:
   out.set(headerBytes, 8);
   let at = 8 + headerBytes.length;
   for (const t of tensors.values()) {
-    for (let i = 0; i < t.data.length; i++) view.setFloat32(at + i * 4, t.data[i]!, true);
+    if (t.data instanceof Int32Array) for (let i = 0; i < t.data.length; i++) view.setInt32(at + i * 4, t.data[i]!, true);
+    else for (let i = 0; i < t.data.length; i++) view.setFloat32(at + i * 4, t.data[i]!, true);
     at += t.data.length * 4;
   }
   return out;

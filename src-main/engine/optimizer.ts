@@ -1,0 +1,85 @@
+/**
+ * AdamW (PyTorch semantics: decoupled weight decay, bias-corrected moments) with global-norm
+ * gradient clipping (INDIREC-SPEC §9: lr 1e-3, weight decay 0, betas 0.9/0.999, clip 1.0).
+ * The state (moments, step count) is exported for checkpoints so a resumed run continues exactly.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedArray } from './safetensors';
+
+export interface AdamWSettings {
+  learningRate: number;
+  weightDecay: number;
+  adamBeta1: number;
+  adamBeta2: number;
+  adamEpsilon: number;
+  clipNorm: number;
+}
+
+export class AdamW {
+  step = 0;
+  private readonly m = new Map<string, tf.Variable>();
+  private readonly v = new Map<string, tf.Variable>();
+
+  constructor(
+    readonly settings: AdamWSettings,
+    private readonly params: Map<string, tf.Variable>,
+  ) {
+    for (const [name, p] of params) {
+      this.m.set(name, tf.variable(tf.zerosLike(p), false));
+      this.v.set(name, tf.variable(tf.zerosLike(p), false));
+    }
+  }
+
+  /**
+   * Clips the gradients (keyed by parameter name) to global norm `clipNorm` (as torch's
+   * clip_grad_norm_: coefficient clip/(norm+1e-6), capped at 1), then applies one AdamW update.
+   * Returns the norm before clipping.
+   */
+  apply(grads: Map<string, tf.Tensor>): number {
+    const { learningRate: lr, weightDecay: wd, adamBeta1: b1, adamBeta2: b2, adamEpsilon: eps, clipNorm } = this.settings;
+    const norm = tf.tidy(() => tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))).dataSync()[0]!);
+    const coef = Math.min(1, clipNorm / (norm + 1e-6));
+    this.step++;
+    const c1 = 1 - Math.pow(b1, this.step);
+    const c2 = 1 - Math.pow(b2, this.step);
+    tf.tidy(() => {
+      for (const [name, g0] of grads) {
+        const p = this.params.get(name);
+        if (!p) continue;
+        const g = coef < 1 ? tf.mul(g0, coef) : g0;
+        const m = this.m.get(name)!;
+        const v = this.v.get(name)!;
+        m.assign(tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)));
+        v.assign(tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2)));
+        const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), eps));
+        const decayed = wd > 0 ? tf.mul(p, 1 - lr * wd) : p;
+        p.assign(tf.sub(decayed, tf.mul(update, lr)));
+      }
+    });
+    return norm;
+  }
+
+  toArrays(): Map<string, NamedArray> {
+    const out = new Map<string, NamedArray>();
+    for (const [kind, map] of [['m', this.m], ['v', this.v]] as const) {
+      for (const [name, t] of map) out.set(`optimizer.${kind}.${name}`, { shape: t.shape.slice(), data: t.dataSync() as Float32Array });
+    }
+    out.set('optimizer.step', { shape: [1], data: Int32Array.of(this.step) });
+    return out;
+  }
+
+  loadArrays(arrays: Map<string, NamedArray>): void {
+    for (const [kind, map] of [['m', this.m], ['v', this.v]] as const) {
+      for (const [name, t] of map) {
+        const a = arrays.get(`optimizer.${kind}.${name}`);
+        if (!a) throw new Error(`checkpoint: optimizer state for ${name} is missing`);
+        tf.tidy(() => t.assign(tf.tensor(a.data, a.shape, 'float32')));
+      }
+    }
+    this.step = arrays.get('optimizer.step')?.data[0] ?? 0;
+  }
+
+  dispose(): void {
+    for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * Training loop for `sasrec` (rec loss only) and `indirec` (INDIREC-SPEC §2–§10), driven step by
+ * step: `beginEpoch()` (intent clustering, shuffled order), `step()` per mini-batch, `endEpoch()`.
+ * `runEpoch()` strings them together with hooks for progress, pause and cancel. All randomness
+ * comes from one seeded `Rng` whose state is part of the checkpoint, so runs are reproducible and
+ * a resumed run continues the same stream.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { leaveOneOutCases, padBatch, sampleInput, trainingSamples, type SequenceData, type Split, type TrainingSamples } from './data';
+import { evaluateRanking, type RankingMetrics } from './evaluate';
+import { kmeans, assignNearest } from './kmeans';
+import { intentContrastiveLoss, recommendationLoss } from './losses';
+import { RecommenderModel, type ItemTableFactory } from './model';
+import { AdamW } from './optimizer';
+import { Rng } from './rng';
+import type { NamedArray } from './safetensors';
+import type { TrainingSettings } from './settings';
+
+export interface StepLosses {
+  total: number;
+  rec: number;
+  diff?: number;
+  cl?: number;
+  gradNorm: number;
+}
+
+export interface ClusteringSummary {
+  sizes: number[];
+  objective: number;
+  seconds: number;
+}
+
+export interface EpochSummary {
+  epoch: number;
+  steps: number;
+  /** Mean of each loss component over the epoch's steps. */
+  losses: Record<string, number>;
+  clustering?: ClusteringSummary;
+  seconds: number;
+}
+
+export interface EpochHooks {
+  signal?: AbortSignal;
+  whilePaused?: () => Promise<void>;
+  onStep?: (step: number, steps: number, losses: StepLosses) => void;
+  onClustering?: (summary: ClusteringSummary) => void;
+}
+
+export class Trainer {
+  readonly model: RecommenderModel;
+  readonly optimizer: AdamW;
+  readonly samples: TrainingSamples;
+  rng: Rng;
+  /** Next epoch to run (0-based). */
+  epoch = 0;
+  private centroids?: Float32Array;
+  /** cluster → sample ids (accumulating over epochs by default, §5). */
+  private members: number[][] = [];
+  private order: Int32Array = new Int32Array(0);
+
+  constructor(
+    readonly data: SequenceData,
+    readonly settings: TrainingSettings,
+    options: { tableFactory?: ItemTableFactory } = {},
+  ) {
+    this.rng = new Rng(settings.seed);
+    this.model = new RecommenderModel(data.numItems, settings, this.rng, options.tableFactory);
+    this.optimizer = new AdamW(settings, this.model.variables());
+    this.samples = trainingSamples(data);
+    if (this.samples.count < settings.batchSize && settings.dropLast) {
+      throw new Error(`Only ${this.samples.count} training samples, fewer than one batch of ${settings.batchSize}`);
+    }
+  }
+
+  get stepsPerEpoch(): number {
+    const n = this.samples.count / this.settings.batchSize;
+    return this.settings.dropLast ? Math.floor(n) : Math.ceil(n);
+  }
+
+  private input(i: number): Int32Array {
+    return sampleInput(this.data, this.samples, i, this.settings.maxSeqLength);
+  }
+
+  private pad(inputs: Int32Array[]) {
+    return padBatch(inputs, this.settings.maxSeqLength, this.settings.trimPadding);
+  }
+
+  /** Representations of all training samples in sample order (eval mode, §5), shortest-first batches. */
+  sampleRepresentations(): Float32Array {
+    const n = this.samples.count;
+    const d = this.settings.hiddenSize;
+    const out = new Float32Array(n * d);
+    const L = this.settings.maxSeqLength;
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => Math.min(this.samples.end[a]!, L) - Math.min(this.samples.end[b]!, L));
+    const chunk = 1024;
+    const table = this.model.itemTable();
+    try {
+      for (let s = 0; s < n; s += chunk) {
+        const ids = order.slice(s, s + chunk);
+        const h = this.model.encode(this.pad(ids.map((i) => this.input(i))), { training: false }, table);
+        const values = h.dataSync() as Float32Array;
+        h.dispose();
+        ids.forEach((i, r) => out.set(values.subarray(r * d, r * d + d), i * d));
+      }
+    } finally {
+      table.dispose();
+    }
+    return out;
+  }
+
+  /** §5: K-means over the representations of the training samples, warm-started from last epoch. */
+  cluster(): ClusteringSummary {
+    const t0 = performance.now();
+    const s = this.settings;
+    // The reference clusters the drop_last prefix of the sequential loader (§5).
+    const n = s.dropLast ? this.stepsPerEpoch * s.batchSize : this.samples.count;
+    const x = this.sampleRepresentations().subarray(0, n * s.hiddenSize);
+    const result = kmeans(x, n, s.hiddenSize, {
+      k: s.intents,
+      iterations: s.kmeansIterations,
+      redo: s.kmeansRedo,
+      seed: s.kmeansSeed + (s.kmeansWarmStart ? 0 : this.epoch),
+      maxPointsPerCentroid: s.kmeansMaxPointsPerCentroid,
+      initial: s.kmeansWarmStart ? this.centroids : undefined,
+    });
+    this.centroids = result.centroids;
+    if (s.clusterMembers === 'current' || this.members.length !== s.intents) this.members = Array.from({ length: s.intents }, () => []);
+    result.assignments.forEach((c, i) => this.members[c]!.push(i));
+    return { sizes: Array.from(result.sizes), objective: result.objective, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  beginEpoch(): ClusteringSummary | undefined {
+    const clustering = this.settings.model === 'indirec' && this.samples.count > this.settings.intents ? this.cluster() : undefined;
+    this.order = this.epochOrder();
+    return clustering;
+  }
+
+  /** Shuffled sample order; with `lengthBuckets`, batches hold similar lengths (then batches are shuffled). */
+  private epochOrder(): Int32Array {
+    const perm = this.rng.permutation(this.samples.count);
+    if (!this.settings.lengthBuckets) return perm;
+    const B = this.settings.batchSize;
+    const L = this.settings.maxSeqLength;
+    const span = B * 50;
+    const out = new Int32Array(perm.length);
+    const batches: Int32Array[] = [];
+    for (let s = 0; s < perm.length; s += span) {
+      const part = Array.from(perm.subarray(s, s + span)).sort((a, b) => Math.min(this.samples.end[a]!, L) - Math.min(this.samples.end[b]!, L));
+      for (let b = 0; b < part.length; b += B) batches.push(Int32Array.from(part.slice(b, b + B)));
+    }
+    const shuffled = this.rng.permutation(batches.length);
+    let at = 0;
+    for (const j of shuffled) out.set(batches[j]!, at), (at += batches[j]!.length);
+    return out;
+  }
+
+  /** Condition sequences (§6): B members drawn with replacement from the batch's (or each sample's) intent cluster. */
+  private conditionInputs(ids: Int32Array, table: tf.Tensor2D): Int32Array[] {
+    const s = this.settings;
+    const draw = (c: number) => {
+      const list = this.members[c]!;
+      return list.length ? list[this.rng.int(list.length)]! : ids[this.rng.int(ids.length)]!;
+    };
+    const nearest = (rows: Int32Array[]) => {
+      const h = this.model.encode(this.pad(rows), { training: true, rng: this.rng }, table); // no grad, train mode (§6)
+      const x = h.dataSync() as Float32Array;
+      h.dispose();
+      return assignNearest(x, rows.length, s.hiddenSize, this.centroids!, s.intents).labels;
+    };
+    if (s.conditioning === 'batch-cluster') {
+      // Only sample 0's cluster is used by the reference, so only row 0 is encoded.
+      const c = nearest([this.input(ids[0]!)])[0]!;
+      return Array.from(ids, () => this.input(draw(c)));
+    }
+    const labels = nearest(Array.from(ids, (i) => this.input(i)));
+    return Array.from(labels, (c) => this.input(draw(c)));
+  }
+
+  /** One optimisation step on the given sample ids (§9 order). */
+  trainStep(ids: Int32Array): StepLosses {
+    const s = this.settings;
+    const targets = Int32Array.from(ids, (i) => this.samples.target[i]!);
+    const batch = this.pad(Array.from(ids, (i) => this.input(i)));
+    const indirec = s.model === 'indirec' && this.model.diffusion && this.centroids;
+    let view: tf.Tensor2D | undefined;
+    let condBatch: ReturnType<Trainer['pad']> | undefined;
+    if (indirec) {
+      const table = this.model.itemTable();
+      condBatch = this.pad(this.conditionInputs(ids, table));
+      // Generated view (§7 sampling): a second train-mode encoding of the condition, no gradient.
+      view = tf.tidy(() => this.model.diffusion!.sample(this.model.encode(condBatch!, { training: true, rng: this.rng }, table), this.rng));
+      table.dispose();
+    }
+    const parts: Record<string, tf.Scalar> = {};
+    const { value, grads } = tf.variableGrads(() => {
+      const table = this.model.table.weights();
+      const h = this.model.encoder.encode(table, batch, { training: true, rng: this.rng });
+      const rec = recommendationLoss(h, table, targets);
+      parts.rec = tf.keep(tf.clone(rec));
+      let total: tf.Tensor = tf.mul(rec, s.recWeight);
+      if (indirec) {
+        const x0 = tf.gather(table, tf.tensor1d(targets, 'int32')) as tf.Tensor2D;
+        const cond = this.model.encoder.encode(table, condBatch!, { training: true, rng: this.rng });
+        const diff = this.model.diffusion!.loss(x0, cond, this.rng);
+        const cl = intentContrastiveLoss(view!, h, targets, s.temperature, s.similarity);
+        parts.diff = tf.keep(tf.clone(diff));
+        parts.cl = tf.keep(tf.clone(cl));
+        total = tf.add(total, tf.add(tf.mul(diff, s.diffWeight), tf.mul(cl, s.clWeight)));
+      }
+      return total as tf.Scalar;
+    }, [...this.model.variables().values()]);
+    const byName = new Map<string, tf.Tensor>();
+    for (const [name, v] of this.model.variables()) if (grads[v.name]) byName.set(name, grads[v.name]!);
+    const gradNorm = this.optimizer.apply(byName);
+    const losses: StepLosses = { total: value.dataSync()[0]!, rec: parts.rec!.dataSync()[0]!, gradNorm };
+    if (parts.diff) losses.diff = parts.diff.dataSync()[0]!;
+    if (parts.cl) losses.cl = parts.cl.dataSync()[0]!;
+    tf.dispose([value, ...Object.values(grads), ...Object.values(parts)]);
+    if (view) view.dispose();
+    return losses;
+  }
+
+  /** Sample ids of step `k` of the current epoch. */
+  batchIds(k: number): Int32Array {
+    const B = this.settings.batchSize;
+    return this.order.subarray(k * B, Math.min((k + 1) * B, this.order.length));
+  }
+
+  async runEpoch(hooks: EpochHooks = {}): Promise<EpochSummary> {
+    const t0 = performance.now();
+    const clustering = this.beginEpoch();
+    if (clustering) hooks.onClustering?.(clustering);
+    const steps = this.stepsPerEpoch;
+    const sums: Record<string, number> = {};
+    for (let k = 0; k < steps; k++) {
+      if (hooks.whilePaused) await hooks.whilePaused();
+      if (hooks.signal?.aborted) throw Object.assign(new Error('Cancelled'), { name: 'AbortError' });
+      const losses = this.trainStep(this.batchIds(k));
+      for (const [name, v] of Object.entries(losses)) sums[name] = (sums[name] ?? 0) + v;
+      hooks.onStep?.(k + 1, steps, losses);
+      // Yield to the event loop so cancel/pause messages are seen between steps.
+      await new Promise((r) => setImmediate(r));
+    }
+    const losses = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / steps]));
+    const summary: EpochSummary = { epoch: this.epoch, steps, losses, clustering, seconds: (performance.now() - t0) / 1000 };
+    this.epoch++;
+    return summary;
+  }
+
+  evaluate(split: Split, signal?: AbortSignal): Promise<RankingMetrics> {
+    return evaluateRanking(this.model, leaveOneOutCases(this.data, split), { maxSeqLength: this.settings.maxSeqLength, batchSize: this.settings.evalBatchSize, signal });
+  }
+
+  /** Full training state (model, optimiser, RNG, intents) as named arrays for a checkpoint file. */
+  stateArrays(): Map<string, NamedArray> {
+    const out = this.model.toArrays();
+    for (const [k, v] of this.optimizer.toArrays()) out.set(k, v);
+    out.set('trainer.rng', { shape: [4], data: Int32Array.from(this.rng.state(), (x) => x | 0) });
+    out.set('trainer.epoch', { shape: [1], data: Int32Array.of(this.epoch) });
+    if (this.centroids) out.set('trainer.centroids', { shape: [this.settings.intents, this.settings.hiddenSize], data: this.centroids });
+    if (this.members.length) {
+      const offsets = new Int32Array(this.members.length + 1);
+      this.members.forEach((m, c) => (offsets[c + 1] = offsets[c]! + m.length));
+      const flat = new Int32Array(offsets[this.members.length]!);
+      this.members.forEach((m, c) => flat.set(m, offsets[c]!));
+      out.set('trainer.memberOffsets', { shape: [offsets.length], data: offsets });
+      out.set('trainer.members', { shape: [flat.length], data: flat });
+    }
+    return out;
+  }
+
+  restoreState(arrays: Map<string, NamedArray>): void {
+    this.model.loadArrays(arrays);
+    this.optimizer.loadArrays(arrays);
+    this.rng = new Rng(Array.from(arrays.get('trainer.rng')!.data, (x) => x >>> 0));
+    this.epoch = arrays.get('trainer.epoch')!.data[0]!;
+    const c = arrays.get('trainer.centroids');
+    this.centroids = c ? Float32Array.from(c.data) : undefined;
+    const offsets = arrays.get('trainer.memberOffsets')?.data;
+    const flat = arrays.get('trainer.members')?.data;
+    this.members = offsets && flat ? Array.from({ length: offsets.length - 1 }, (_, k) => Array.from(flat.subarray(offsets[k]!, offsets[k + 1]!))) : [];
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    this.optimizer.dispose();
+  }
+}
