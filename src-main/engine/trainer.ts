@@ -150,7 +150,10 @@ export class Trainer {
     }
     const shuffled = this.rng.permutation(batches.length);
     let at = 0;
-    for (const j of shuffled) out.set(batches[j]!, at), (at += batches[j]!.length);
+    for (const j of shuffled) {
+      out.set(batches[j]!, at);
+      at += batches[j]!.length;
+    }
     return out;
   }
 
