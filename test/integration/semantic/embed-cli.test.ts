@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { main } from '../../../src-main/cli/main';
 import { loadSemanticTable } from '../../../src-main/semantic/embedding-store';
 import { openWorkstation } from '../../../src-main/workstation';
 import { fakeVector, startEmbeddingServer, type EmbeddingServer } from '../../unit/semantic/fixtures/embedding-server';
+import { writeTinyOnnxModel } from '../../unit/semantic/fixtures/tiny-onnx-model';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -73,6 +74,28 @@ describe('llmdirec templates / embed', () => {
     const bad = await run('--db', db, 'embed', '--dataset', 'Beauty', '--provider', 'cohere:x');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/Unknown embedding provider/);
+  });
+
+  it('never writes the API key to the database', async () => {
+    const secret = 'sk-test-0123456789abcdef';
+    process.env.LLMDIREC_OPENAI_API_KEY = secret;
+    try {
+      const r = await run('--db', db, 'embed', '--dataset', 'Beauty', '--provider', `openai:${server.url}`, '--model', 'keyed', '--json');
+      expect(r.code).toBe(0);
+      expect(server.requests.at(-1)?.authorization).toBe(`Bearer ${secret}`);
+      expect(r.out + r.err).not.toContain(secret);
+    } finally {
+      delete process.env.LLMDIREC_OPENAI_API_KEY;
+    }
+    for (const file of readdirSync(dir).filter((f) => f.startsWith('w.sqlite'))) expect(readFileSync(join(dir, file)).includes(secret)).toBe(false);
+  });
+
+  it('embeds with a local transformers model folder', async () => {
+    const folder = join(dir, 'models', 'tiny-bert');
+    writeTinyOnnxModel(folder);
+    const r = await run('--db', db, 'embed', '--dataset', 'Beauty', '--provider', `transformers:${folder}`, '--pooling', 'mean', '--json');
+    expect(r.err).not.toMatch(/error/);
+    expect(JSON.parse(r.out)).toMatchObject({ provider: 'transformers', model: 'tiny-bert', dims: 4, items: 3, itemsWithText: 2 });
   });
 
   it('runs as a job with progress and cancel through the API; cancelled runs leave no set', async () => {
