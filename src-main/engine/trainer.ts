@@ -16,13 +16,8 @@ import { Rng } from './rng';
 import type { NamedArray } from './safetensors';
 import type { TrainingSettings } from './settings';
 
-export interface StepLosses {
-  total: number;
-  rec: number;
-  diff?: number;
-  cl?: number;
-  gradNorm: number;
-}
+/** Per-step values: total, rec, gradNorm, and diff/cl (indirec) and any item-table term (e.g. align). */
+export type StepLosses = { total: number; rec: number; gradNorm: number } & Record<string, number>;
 
 export interface ClusteringSummary {
   sizes: number[];
@@ -44,6 +39,12 @@ export interface EpochHooks {
   whilePaused?: () => Promise<void>;
   onStep?: (step: number, steps: number, losses: StepLosses) => void;
   onClustering?: (summary: ClusteringSummary) => void;
+}
+
+function batchItems(ids: Int32Array, targets: Int32Array): Int32Array {
+  const set = new Set<number>(targets);
+  for (const id of ids) if (id > 0) set.add(id);
+  return Int32Array.from(set);
 }
 
 export class Trainer {
@@ -210,14 +211,20 @@ export class Trainer {
         parts.cl = tf.keep(tf.clone(cl));
         total = tf.add(total, tf.add(tf.mul(diff, s.diffWeight), tf.mul(cl, s.clWeight)));
       }
+      // A replaceable item table may add its own (already weighted) term over the batch's items,
+      // inputs ∪ targets without padding (LLMDIREC-DESIGN §3: L_align).
+      const aux = this.model.table.auxiliaryLoss?.(tf.tensor1d(batchItems(batch.ids, targets), 'int32'));
+      if (aux) {
+        parts[aux.name] = tf.keep(tf.clone(aux.value));
+        total = tf.add(total, aux.value);
+      }
       return total as tf.Scalar;
     }, [...this.model.variables().values()]);
     const byName = new Map<string, tf.Tensor>();
     for (const [name, v] of this.model.variables()) if (grads[v.name]) byName.set(name, grads[v.name]!);
     const gradNorm = this.optimizer.apply(byName);
-    const losses: StepLosses = { total: value.dataSync()[0]!, rec: parts.rec!.dataSync()[0]!, gradNorm };
-    if (parts.diff) losses.diff = parts.diff.dataSync()[0]!;
-    if (parts.cl) losses.cl = parts.cl.dataSync()[0]!;
+    const losses = { total: value.dataSync()[0]!, gradNorm } as StepLosses;
+    for (const [name, t] of Object.entries(parts)) losses[name] = t.dataSync()[0]!;
     tf.dispose([value, ...Object.values(grads), ...Object.values(parts)]);
     if (view) view.dispose();
     return losses;
