@@ -32,6 +32,13 @@ async function templateRef(service: Service, args: CliArgs, position = 0): Promi
   return { name: (await templateFromFlag(service, value))! };
 }
 
+/** A share as a percentage that never rounds a partial coverage to "100.0 %" or "0.0 %". */
+export function formatShare(share: number): string {
+  if (share > 0 && share < 0.001) return '<0.1 %';
+  if (share > 0.999 && share < 1) return '>99.9 %';
+  return `${(share * 100).toFixed(1)} %`;
+}
+
 const templateFlag = { type: 'string', description: 'Template name or file (.json {text, placeholders, missing} or plain text)', valueName: 'name|file' } as const;
 const datasetFlag = { type: 'string', description: 'Dataset name', valueName: 'name' } as const;
 
@@ -114,7 +121,7 @@ export const semanticCommands: Command[] = [
       if (args.json) printJson(io, v);
       else {
         io.out(`${v.items} items, ${v.itemsWithText} with text`);
-        printTable(io, v.coverage.map((c) => ({ ...c, sources: c.sources.join(' | '), share: `${(c.share * 100).toFixed(1)} %` })), ['placeholder', 'sources', 'filled', 'share']);
+        printTable(io, v.coverage.map((c) => ({ ...c, sources: c.sources.join(' | '), share: formatShare(c.share) })), ['placeholder', 'sources', 'filled', 'share']);
         for (const i of v.issues) io.out(`${i.level}: ${i.message}`);
       }
       return v.ok ? 0 : 1;
