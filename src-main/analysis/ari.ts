@@ -3,7 +3,10 @@
  * partitions (up to renaming), ≈0 for independent ones. Used for prototype stability across epochs
  * and for recovery of the demo dataset's planted intents.
  */
-export function adjustedRandIndex(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/** Labels may be numbers or strings (planted intents are names). */
+export type Labels = ArrayLike<number | string>;
+
+export function adjustedRandIndex(a: Labels, b: Labels): number {
   if (a.length !== b.length) throw new Error(`Labelings differ in length: ${a.length} vs ${b.length}`);
   const n = a.length;
   if (n < 2) return 1;
@@ -32,8 +35,8 @@ export function adjustedRandIndex(a: ArrayLike<number>, b: ArrayLike<number>): n
   return (index - expected) / (max - expected);
 }
 
-function relabel(x: ArrayLike<number>): { labels: Int32Array; count: number } {
-  const ids = new Map<number, number>();
+function relabel(x: Labels): { labels: Int32Array; count: number } {
+  const ids = new Map<number | string, number>();
   const labels = new Int32Array(x.length);
   for (let i = 0; i < x.length; i++) {
     let id = ids.get(x[i]!);
@@ -44,7 +47,7 @@ function relabel(x: ArrayLike<number>): { labels: Int32Array; count: number } {
 }
 
 /** ARI between each pair of consecutive epochs' assignments (epoch e−1 → e). */
-export function stabilityAcrossEpochs(assignments: { epoch: number; labels: ArrayLike<number> }[]): { from: number; to: number; ari: number }[] {
+export function stabilityAcrossEpochs(assignments: { epoch: number; labels: Labels }[]): { from: number; to: number; ari: number }[] {
   const sorted = [...assignments].sort((x, y) => x.epoch - y.epoch);
   return sorted.slice(1).map((cur, i) => ({ from: sorted[i]!.epoch, to: cur.epoch, ari: adjustedRandIndex(sorted[i]!.labels, cur.labels) }));
 }
