@@ -8,6 +8,7 @@
  * `{ jobId }` at once, progress arrives as `JobEvent`s, and `jobs.cancel` stops it.
  */
 import { z } from 'zod';
+import { analysisMethods } from './contracts/analysis';
 import { datasetMethods } from './contracts/datasets';
 import { jobMethods } from './contracts/jobs';
 import { semanticMethods } from './contracts/semantic';
@@ -18,6 +19,7 @@ export const contract = {
   ...jobMethods,
   ...datasetMethods,
   ...semanticMethods,
+  ...analysisMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,6 +1,7 @@
 import type { Db } from '../store/db';
 import { contract, isMethodName, type MethodName, type Output, type ParsedInput, type Input, type WorkstationApi } from './contract';
 import { ApiError, type JobEvent } from './contracts/common';
+import { analysisHandlers } from './handlers/analysis';
 import { datasetHandlers } from './handlers/datasets';
 import { jobHandlers } from './handlers/jobs';
 import { semanticHandlers } from './handlers/semantic';
@@ -21,6 +22,7 @@ const handlers: HandlerTable<MethodName> = {
   ...jobHandlers,
   ...datasetHandlers,
   ...semanticHandlers,
+  ...analysisHandlers,
 };
 
 export interface Service extends WorkstationApi {
