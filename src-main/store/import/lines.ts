@@ -19,26 +19,36 @@ export interface LineReaderOptions {
  * CRLF endings and an optional BOM. Yields `[lineNumber, text]` (1-based). Errors name the file.
  */
 export async function* readLines(file: string, options: LineReaderOptions = {}): AsyncGenerator<[number, string]> {
+  for await (const [first, lines] of readLineBatches(file, options)) {
+    for (let k = 0; k < lines.length; k++) yield [first + k, lines[k]!];
+  }
+}
+
+/**
+ * Like readLines, but yields the lines of each read chunk together (`[firstLineNumber, lines]`):
+ * for files with millions of short lines, one async step per line costs more than parsing them.
+ */
+export async function* readLineBatches(file: string, options: LineReaderOptions = {}): AsyncGenerator<[number, string[]]> {
   const encoding = options.encoding ?? 'utf-8';
   if (encoding === 'auto') {
     try {
       // Validate the whole file first: switching encodings midway would yield mixed lines.
-      for await (const _ of readLinesWith(file, 'utf-8', { signal: options.signal })) void _;
-      yield* readLinesWith(file, 'utf-8', options);
+      for await (const _ of readBatchesWith(file, 'utf-8', { signal: options.signal })) void _;
+      yield* readBatchesWith(file, 'utf-8', options);
     } catch (error) {
       if (!(error instanceof ImportError) || !error.message.includes('not valid UTF-8')) throw error;
-      yield* readLinesWith(file, 'latin1', options);
+      yield* readBatchesWith(file, 'latin1', options);
     }
     return;
   }
-  yield* readLinesWith(file, encoding, options);
+  yield* readBatchesWith(file, encoding, options);
 }
 
-async function* readLinesWith(
+async function* readBatchesWith(
   file: string,
   encoding: 'utf-8' | 'latin1',
   options: LineReaderOptions,
-): AsyncGenerator<[number, string]> {
+): AsyncGenerator<[number, string[]]> {
   let size: number;
   try {
     const stat = statSync(file);
@@ -79,15 +89,20 @@ async function* readLinesWith(
       text = carry + text;
       let start = 0;
       let nl: number;
+      const lines: string[] = [];
       while ((nl = text.indexOf('\n', start)) !== -1) {
         const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        yield [++lineNumber, text.slice(start, end)];
+        lines.push(text.slice(start, end));
         start = nl + 1;
       }
       carry = text.slice(start);
+      if (lines.length > 0) {
+        yield [lineNumber + 1, lines];
+        lineNumber += lines.length;
+      }
     }
     const rest = carry + decoder.decode();
-    if (rest.length > 0) yield [++lineNumber, rest.endsWith('\r') ? rest.slice(0, -1) : rest];
+    if (rest.length > 0) yield [++lineNumber, [rest.endsWith('\r') ? rest.slice(0, -1) : rest]];
   } catch (error) {
     if (error instanceof ImportError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
