@@ -21,6 +21,10 @@ export interface PreparedDataset {
  * then time order (INDIREC-SPEC §1), so the benchmark text files keep their own numbering.
  */
 export function preprocess(log: InteractionLog, options: PreprocessOptions): PreparedDataset {
+  if (options.minRating !== undefined && !log.ratings.subarray(0, log.length).some((r) => !Number.isNaN(r))) {
+    // Otherwise every row would be filtered out and the error would blame the k-core filter.
+    throw new ApiError('bad_input', 'This input has no ratings, so a minimum rating cannot be applied; leave out --min-rating.');
+  }
   // Group row indices per user, keeping file order.
   const rowsByUser: number[][] = log.userIds.map(() => []);
   for (let k = 0; k < log.length; k++) {

@@ -19,6 +19,7 @@ interface Case {
   items?: string;
   error: RegExp;
   kcore?: number;
+  minRating?: number;
 }
 
 const ratings = '1::1::5::978300760\n1::2::3::978300761\n';
@@ -123,6 +124,7 @@ const cases: Case[] = [
     items: 'items.csv',
     error: /^items\.csv, line 1: The header has no "item_id" column/,
   },
+  { title: 'sr-txt: a minimum rating for a file without ratings', format: 'sr-txt', files: { 'a.txt': '1 2 3\n' }, minRating: 4, error: /^This input has no ratings/ },
   { title: 'csv: nothing survives the 5-core filter', format: 'csv', files: { 'x.csv': 'a,1,10\na,2,11\n' }, kcore: 5, error: /^No interactions remain after the 5-core filter/ },
 ];
 
@@ -149,7 +151,7 @@ describe('malformed input', () => {
       for (const [name, content] of Object.entries(c.files)) writeFileSync(join(dir, name), content);
       const source = join(dir, c.source ?? Object.keys(c.files)[0]!);
       const items = c.items ? join(dir, c.items) : undefined;
-      const options = { kcore: c.kcore ?? 0, consecutiveDuplicates: 'keep' as const };
+      const options = { kcore: c.kcore ?? 0, consecutiveDuplicates: 'keep' as const, minRating: c.minRating };
       await expect(importInto(db, { name: 'bad', format: c.format, source, items, options })).rejects.toThrow(c.error);
       // Replacing an existing dataset with bad input keeps the old one.
       await expect(importInto(db, { name: 'existing', replace: true, format: c.format, source, items, options })).rejects.toThrow(c.error);
