@@ -40,6 +40,9 @@ describe('LLMDiRec = InDiRec with the fused item table (engine Trainer)', () => 
         const epochs = [];
         for (let e = 0; e < 2; e++) epochs.push(await trainer.runEpoch());
         for (const e of epochs) for (const v of Object.values(e.losses)) expect(Number.isFinite(v)).toBe(true);
+        // λ_align·L_align reaches the total through the engine's auxiliary-loss hook (§3.3).
+        expect(epochs[0]!.losses.align).toBeGreaterThan(0);
+        expect(epochs[0]!.losses.align).toBeLessThanOrEqual(0.2 + 1e-6);
         expect(epochs[1]!.clustering?.sizes.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
         const after = Array.from(table!.parameters.get('semantic_adapter.1.weight').dataSync());
         expect(after.some((x, k) => Math.abs(x - before[k]!) > 1e-6)).toBe(true);
