@@ -76,7 +76,7 @@ export class SasrecEncoder {
    * Sequence representations h = enc(ids)[:, -1] ([rows, D]) for a padded batch, using `table`
    * (the V×D item table, INDIREC-SPEC §3 step 1) for the input embeddings.
    */
-  encode(table: tf.Tensor2D, batch: PaddedBatch, options: EncodeOptions): tf.Tensor2D {
+  encode(table: tf.Tensor2D, batch: PaddedBatch, options: EncodeOptions, sequenceInput?: (ids: tf.Tensor2D) => tf.Tensor3D): tf.Tensor2D {
     const { hiddenSize: d, heads, layers, maxSeqLength: L } = this.settings;
     const { rows: b, width: w } = batch;
     if (w > L || w < 1) throw new Error(`Batch width ${w} outside 1..${L}`);
@@ -86,7 +86,8 @@ export class SasrecEncoder {
       const ids = tf.tensor2d(batch.ids, [b, w], 'int32');
       const flatIds = tf.reshape(ids, [b * w]);
       const positions = tf.slice(this.w('position_embeddings.weight'), [L - w, 0], [w, d]);
-      let x: tf.Tensor = tf.add(tf.reshape(tf.gather(table, flatIds), [b, w, d]), positions);
+      const embedded = sequenceInput ? sequenceInput(ids) : tf.reshape(tf.gather(table, flatIds), [b, w, d]);
+      let x: tf.Tensor = tf.add(embedded, positions);
       x = layerNorm(x, this.w('LayerNorm.weight'), this.w('LayerNorm.bias'));
       x = this.dropout(x, this.settings.hiddenDropout, options);
 

@@ -18,6 +18,10 @@ export interface ItemTable {
   readonly parameters: ParameterSet;
   /** Optional extra loss term (e.g. LLMDiRec's alignment loss) added to the total, with its name. */
   auxiliaryLoss?(items: tf.Tensor1D): { name: string; value: tf.Scalar } | undefined;
+  /** Optional per-position encoder input ([b, w] ids → [b, w, D]) replacing the row gather (LLMDiRec cross-attention fusion). */
+  sequenceInput?(ids: tf.Tensor2D): tf.Tensor3D;
+  /** Frees tensors the table owns besides its parameters (e.g. a frozen semantic view). */
+  dispose?(): void;
 }
 
 /** InDiRec's plain ID table `item_embeddings.weight` ~ N(0, 0.02) (incl. row 0, §3). */

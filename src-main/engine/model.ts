@@ -34,7 +34,13 @@ export class RecommenderModel implements Ranker {
 
   /** Sequence representations h = enc(batch)[:, -1] ([rows, D]). */
   encode(batch: PaddedBatch, options: EncodeOptions, table?: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => this.encoder.encode(table ?? this.table.weights(), batch, options));
+    return tf.tidy(() => this.encoder.encode(table ?? this.table.weights(), batch, options, this.sequenceInput()));
+  }
+
+  /** The table's per-position input hook, if it has one (LLMDiRec cross-attention). */
+  sequenceInput(): ((ids: tf.Tensor2D) => tf.Tensor3D) | undefined {
+    const table = this.table;
+    return table.sequenceInput ? (ids) => table.sequenceInput!(ids) : undefined;
   }
 
   represent(batch: PaddedBatch): tf.Tensor2D {
@@ -74,6 +80,7 @@ export class RecommenderModel implements Ranker {
 
   dispose(): void {
     for (const { set } of this.groups()) set.dispose();
+    this.table.dispose?.();
   }
 }
 

@@ -198,13 +198,13 @@ export class Trainer {
     const parts: Record<string, tf.Scalar> = {};
     const { value, grads } = tf.variableGrads(() => {
       const table = this.model.table.weights();
-      const h = this.model.encoder.encode(table, batch, { training: true, rng: this.rng });
+      const h = this.model.encoder.encode(table, batch, { training: true, rng: this.rng }, this.model.sequenceInput());
       const rec = recommendationLoss(h, table, targets);
       parts.rec = tf.keep(tf.clone(rec));
       let total: tf.Tensor = tf.mul(rec, s.recWeight);
       if (indirec) {
         const x0 = tf.gather(table, tf.tensor1d(targets, 'int32')) as tf.Tensor2D;
-        const cond = this.model.encoder.encode(table, condBatch!, { training: true, rng: this.rng });
+        const cond = this.model.encoder.encode(table, condBatch!, { training: true, rng: this.rng }, this.model.sequenceInput());
         const diff = this.model.diffusion!.loss(x0, cond, this.rng);
         const cl = intentContrastiveLoss(view!, h, targets, s.temperature, s.similarity);
         parts.diff = tf.keep(tf.clone(diff));

@@ -1,0 +1,135 @@
+/**
+ * One training run from its record to its test metrics (INDIREC-SPEC §9–§10): epochs with
+ * validation every `validateEvery` epochs, early stopping on [HR@20, NDCG@20] ("improved" if any
+ * component beats the best), the best model kept as `best.safetensors`, the full training state
+ * (model, optimiser, RNG, intents, epoch, early-stopping state) as `last.safetensors` after every
+ * epoch, and resume from it after a crash or kill. Runs in a worker thread (train-worker.ts) or
+ * in-thread (tests); it only talks to the outside through `RunControls`.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../store/db';
+import { loadSequences } from '../store/datasets';
+import { initBackend } from './backend';
+import type { SequenceData } from './data';
+import type { RankingMetrics } from './evaluate';
+import type { ItemTableFactory } from './model';
+import { getRun, recordCheckpoint, recordEpoch, updateRun } from './run-store';
+import { readSafetensors, writeSafetensors } from './safetensors';
+import { Trainer, type StepLosses } from './trainer';
+
+export interface RunControls {
+  signal?: AbortSignal;
+  whilePaused?: () => Promise<void>;
+  progress?: (done: number, total: number, message: string, etaSeconds?: number) => void;
+  metrics?: (series: string, step: number, values: Record<string, number>) => void;
+  log?: (message: string) => void;
+  /** Plug a custom item table (LLMDiRec's fused table). */
+  tableFactory?: ItemTableFactory;
+}
+
+export interface RunResult {
+  runId: string;
+  backend: string;
+  epochs: number;
+  bestEpoch?: number;
+  bestValid?: RankingMetrics;
+  test: RankingMetrics;
+}
+
+/** Adapter from the store (item ids 1..N per user, in user order) to the engine's sequences. */
+export function sequencesFromStore(db: Db, dataset: string): SequenceData {
+  const { numItems, sequences } = loadSequences(db, dataset);
+  return { numItems, sequences };
+}
+
+interface EarlyStopping {
+  best?: RankingMetrics;
+  bestEpoch?: number;
+  bad: number;
+}
+
+function improved(current: RankingMetrics, best: RankingMetrics | undefined): boolean {
+  return !best || current['HR@20'] > best['HR@20'] || current['NDCG@20'] > best['NDCG@20'];
+}
+
+export async function executeRun(db: Db, runId: string, controls: RunControls = {}): Promise<RunResult> {
+  const run = getRun(db, runId);
+  if (!run) throw new Error(`No run ${runId}`);
+  const s = run.settings;
+  const backend = await initBackend();
+  updateRun(db, runId, { backend, status: 'running' });
+  mkdirSync(run.folder, { recursive: true });
+  const lastFile = join(run.folder, 'last.safetensors');
+  const bestFile = join(run.folder, 'best.safetensors');
+  const trainer = new Trainer(sequencesFromStore(db, run.dataset), s, { tableFactory: controls.tableFactory });
+  let stopping: EarlyStopping = { bad: 0 };
+  let trainSeconds = run.trainSeconds;
+  try {
+    if (existsSync(lastFile)) {
+      const { tensors, metadata } = readSafetensors(lastFile);
+      trainer.restoreState(tensors);
+      stopping = JSON.parse(metadata.earlyStopping ?? '{"bad":0}') as EarlyStopping;
+      controls.log?.(`Resuming ${runId} at epoch ${trainer.epoch} from ${lastFile}`);
+    }
+    controls.log?.(`Training ${s.model} on ${run.dataset} with the ${backend} backend: ${trainer.samples.count} samples, ${trainer.stepsPerEpoch} steps per epoch`);
+    const steps = trainer.stepsPerEpoch;
+    const totalSteps = s.epochs * steps;
+    let t0 = performance.now();
+    let stepsTimed = 0;
+    while (trainer.epoch < s.epochs && stopping.bad < s.patience) {
+      const epoch = trainer.epoch;
+      const summary = await trainer.runEpoch({
+        signal: controls.signal,
+        whilePaused: controls.whilePaused,
+        onClustering: (c) => {
+          controls.metrics?.('clustering', epoch, { seconds: c.seconds, objective: c.objective, clusters: c.sizes.filter((n) => n > 0).length });
+          controls.log?.(`Epoch ${epoch}: intents clustered in ${c.seconds.toFixed(1)} s`);
+          t0 = performance.now();
+          stepsTimed = 0;
+        },
+        onStep: (k, n, losses: StepLosses) => {
+          stepsTimed++;
+          const done = epoch * steps + k;
+          const perStep = (performance.now() - t0) / 1000 / stepsTimed;
+          controls.progress?.(done, totalSteps, `epoch ${epoch + 1}/${s.epochs}, step ${k}/${n}`, perStep * (totalSteps - done));
+          controls.metrics?.('loss', done, losses);
+        },
+      });
+      let valid: RankingMetrics | undefined;
+      if (epoch % s.validateEvery === 0 || epoch === s.epochs - 1) {
+        valid = await trainer.evaluate('valid', controls.signal);
+        controls.metrics?.('valid', epoch, { ...valid });
+        if (improved(valid, stopping.best)) {
+          stopping = { best: valid, bestEpoch: epoch, bad: 0 };
+          writeSafetensors(bestFile, trainer.model.toArrays(), { runId, epoch: String(epoch) });
+          recordCheckpoint(db, runId, 'best', epoch, bestFile);
+        } else stopping.bad++;
+      }
+      trainSeconds += summary.seconds;
+      writeSafetensors(lastFile, trainer.stateArrays(), { runId, epoch: String(trainer.epoch), earlyStopping: JSON.stringify(stopping) });
+      recordCheckpoint(db, runId, 'last', trainer.epoch, lastFile);
+      recordEpoch(db, runId, { epoch, losses: summary.losses, valid, clusterSizes: summary.clustering?.sizes, seconds: summary.seconds, clusteringSeconds: summary.clustering?.seconds });
+      updateRun(db, runId, { epochsDone: trainer.epoch, bestEpoch: stopping.bestEpoch, bestValid: stopping.best, trainSeconds });
+      controls.metrics?.('epoch', epoch, { ...summary.losses, seconds: summary.seconds });
+      t0 = performance.now();
+      stepsTimed = 0;
+    }
+    // §10: test with the best checkpoint.
+    if (existsSync(bestFile)) trainer.model.loadArrays(readSafetensors(bestFile).tensors, bestFile);
+    const test = await trainer.evaluate('test', controls.signal);
+    controls.metrics?.('test', trainer.epoch, { ...test });
+    updateRun(db, runId, { status: 'succeeded', test, finishedAt: new Date().toISOString() });
+    return { runId, backend, epochs: trainer.epoch, bestEpoch: stopping.bestEpoch, bestValid: stopping.best, test };
+  } catch (error) {
+    const cancelled = controls.signal?.aborted ?? false;
+    updateRun(db, runId, {
+      status: cancelled ? 'cancelled' : 'failed',
+      error: cancelled ? undefined : error instanceof Error ? error.message : String(error),
+      finishedAt: new Date().toISOString(),
+    });
+    throw error;
+  } finally {
+    trainer.dispose();
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Starting training runs as jobs: the job body runs the training in a worker thread
+ * (train-worker.ts) and relays its progress and metrics into the JobRunner's event stream, so the
+ * UI draws live curves. Cancel and pause are messages to the worker, not a kill.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ApiError } from '../api/contracts/common';
+import type { JobContext, JobRunner } from '../api/jobs';
+import type { Db } from '../store/db';
+import { datasetId } from '../store/datasets';
+import { createRun, getRun, updateRun, type RunRecord } from './run-store';
+import type { FromTrainWorker, ToTrainWorker } from './train-worker';
+import { resolveSettings } from './settings';
+
+const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './train-worker.ts' : './train-worker.js', import.meta.url);
+
+function startWorker(workerData: unknown): Worker {
+  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl, { workerData });
+  // Under tsx, register tsx's ESM loader inside the worker before importing the TypeScript entry.
+  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const api = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/** Runs (or resumes) a run in a worker thread; resolves with its result. */
+export function trainInWorker(dbFile: string, runId: string, job: Pick<JobContext, 'signal' | 'progress' | 'metrics' | 'log'> & { onPauseChange?: (paused: boolean) => void }): Promise<unknown> & { control(msg: ToTrainWorker): void } {
+  const worker = startWorker({ dbFile, runId });
+  const control = (msg: ToTrainWorker) => worker.postMessage(msg);
+  const promise = new Promise<unknown>((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+    };
+    job.signal.addEventListener('abort', () => control({ type: 'cancel' }), { once: true });
+    worker.on('message', (msg: FromTrainWorker) => {
+      if (msg.type === 'progress') job.progress(msg.done, msg.total, msg.message, msg.etaSeconds);
+      else if (msg.type === 'metrics') job.metrics(msg.series, msg.step, msg.values);
+      else if (msg.type === 'log') job.log(msg.message);
+      else if (msg.type === 'done') settle(() => resolve(msg.result));
+      else if (msg.type === 'cancelled') settle(() => reject(new ApiError('cancelled', 'Cancelled')));
+      else settle(() => reject(new ApiError('internal', `Training failed: ${msg.message}`)));
+    });
+    worker.on('error', (e) => settle(() => reject(new ApiError('internal', `Training worker crashed: ${e.message}`))));
+    worker.on('exit', (code) => settle(() => reject(new ApiError('internal', `Training worker exited with code ${code}`))));
+  });
+  return Object.assign(promise, { control });
+}
+
+export interface RunContext {
+  db: Db;
+  dbFile: string;
+  jobs: JobRunner;
+}
+
+function launch(ctx: RunContext, run: RunRecord, verb: string): string {
+  return ctx.jobs.start('train', `${verb} ${run.model} on ${run.dataset} (${run.id})`, async (job) => {
+    const running = trainInWorker(ctx.dbFile, run.id, job);
+    job.onPauseChange = (paused) => {
+      running.control({ type: paused ? 'pause' : 'resume' });
+      updateRun(ctx.db, run.id, { status: paused ? 'paused' : 'running' });
+    };
+    return { runId: run.id, ...((await running) as object) };
+  });
+}
+
+export interface StartRunRequest {
+  dataset: string;
+  model: 'sasrec' | 'indirec';
+  epochs?: number;
+  seed?: number;
+  settings?: Record<string, unknown>;
+}
+
+/** Creates a run record (preset for the dataset ← overrides, validated) and starts it as a job. */
+export function startRun(ctx: RunContext, request: StartRunRequest): { jobId: string; runId: string } {
+  datasetId(ctx.db, request.dataset); // throws not_found for an unknown dataset
+  let settings;
+  try {
+    settings = resolveSettings(request.dataset, {
+      ...request.settings,
+      model: request.model,
+      ...(request.epochs !== undefined ? { epochs: request.epochs } : {}),
+      ...(request.seed !== undefined ? { seed: request.seed } : {}),
+    });
+  } catch (error) {
+    throw new ApiError('validation', `Invalid training settings: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const run = createRun(ctx.db, ctx.dbFile, request.dataset, settings);
+  return { jobId: launch(ctx, run, 'Train'), runId: run.id };
+}
+
+/** Continues an interrupted, failed or cancelled run from its last checkpoint. */
+export function resumeRun(ctx: RunContext, runId: string): { jobId: string; runId: string } {
+  const run = getRun(ctx.db, runId);
+  if (!run) throw new ApiError('not_found', `No run ${runId}`);
+  if (run.status === 'succeeded') throw new ApiError('conflict', `Run ${runId} has already finished`);
+  if (ctx.jobs.list().some((j) => j.title.includes(`(${runId})`) && (j.state === 'running' || j.state === 'paused'))) {
+    throw new ApiError('conflict', `Run ${runId} is already running`);
+  }
+  updateRun(ctx.db, runId, { status: 'queued' });
+  return { jobId: launch(ctx, run, 'Resume'), runId };
+}

@@ -1,0 +1,53 @@
+/**
+ * Run records (migrations 10–19, appended to src-main/store/migrations.ts): one row per training
+ * run (config, backend, status, best validation and test metrics, timings), one row per finished
+ * epoch (losses by component, validation metrics, cluster sizes, timings), and the checkpoint files
+ * kept in the run's folder next to the database.
+ */
+import type { Migration } from '../store/migrations';
+
+export const runMigrations: Migration[] = [
+  {
+    version: 10,
+    name: 'runs',
+    sql: `
+      CREATE TABLE runs (
+        id            TEXT PRIMARY KEY,
+        dataset       TEXT NOT NULL,          -- dataset name (runs outlive a re-import of the same name)
+        model         TEXT NOT NULL,          -- sasrec | indirec | … (config_json has every setting)
+        config_json   TEXT NOT NULL,
+        backend       TEXT,                   -- compute backend that ran it: tensorflow | wasm | cpu
+        status        TEXT NOT NULL,          -- queued | running | paused | succeeded | failed | cancelled | interrupted
+        folder        TEXT NOT NULL,          -- run folder with last.safetensors / best.safetensors
+        epochs_done   INTEGER NOT NULL DEFAULT 0,
+        best_epoch    INTEGER,
+        best_valid_json TEXT,
+        test_json     TEXT,
+        error         TEXT,
+        train_seconds REAL NOT NULL DEFAULT 0,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        finished_at   TEXT
+      );
+      CREATE INDEX runs_by_dataset ON runs(dataset, created_at);
+      CREATE TABLE run_epochs (
+        run_id             TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        epoch              INTEGER NOT NULL,
+        losses_json        TEXT NOT NULL,      -- mean per component: total, rec, diff, cl, align, gradNorm
+        valid_json         TEXT,               -- HR/NDCG@5/10/20 when validated this epoch
+        cluster_sizes_json TEXT,
+        seconds            REAL NOT NULL,
+        clustering_seconds REAL,
+        PRIMARY KEY (run_id, epoch)
+      ) WITHOUT ROWID;
+      CREATE TABLE checkpoints (
+        run_id     TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        kind       TEXT NOT NULL,              -- last (full training state) | best (model weights)
+        epoch      INTEGER NOT NULL,
+        file       TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, kind)
+      ) WITHOUT ROWID;
+    `,
+  },
+];

@@ -1,0 +1,118 @@
+/**
+ * Runs end to end on a tiny dataset in a temporary database: a job in a worker thread with live
+ * metrics and run records; cancel; and a process killed mid-run that resumes from its last
+ * checkpoint to exactly the result of an uninterrupted run.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { JobEvent } from '../../../src-main/api/contracts/common';
+import { JobRunner } from '../../../src-main/api/jobs';
+import { openDb, type Db } from '../../../src-main/store/db';
+import { writeDataset } from '../../../src-main/store/datasets';
+import { Rng } from '../../../src-main/engine/rng';
+import { executeRun } from '../../../src-main/engine/run-loop';
+import { createRun, getRun, runEpochs } from '../../../src-main/engine/run-store';
+import { startRun } from '../../../src-main/engine/runs';
+import { resolveSettings } from '../../../src-main/engine/settings';
+
+const dir = mkdtempSync(join(tmpdir(), 'llmdirec-runs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const tiny = { hiddenSize: 16, maxSeqLength: 8, batchSize: 32, timesteps: 4, intents: 4, kmeansIterations: 3, kmeansRedo: 1, validateEvery: 1, evalBatchSize: 64 };
+
+async function tinyDb(name: string): Promise<{ db: Db; file: string }> {
+  const file = join(dir, `${name}.sqlite`);
+  const db = openDb(file);
+  const rng = new Rng(3);
+  const sequences: Int32Array[] = [];
+  for (let u = 0; u < 120; u++) {
+    const start = rng.int(30);
+    sequences.push(Int32Array.from({ length: 5 + rng.int(8) }, (_, k) => ((start + k) % 30) + 1));
+  }
+  await writeDataset(
+    db,
+    { name: 'ring', format: 'sr-txt', source: 'synthetic', options: {}, replace: false },
+    {
+      users: sequences.map((_, u) => ({ externalId: String(u + 1), attributes: {} })),
+      items: Array.from({ length: 30 }, (_, i) => ({ externalId: String(i + 1), attributes: {} })),
+      sequences,
+      timestamps: sequences.map(() => null),
+    },
+  );
+  return { db, file };
+}
+
+describe('training runs', () => {
+  it('runs as a job in a worker thread with progress, metrics and run records', async () => {
+    const { db, file } = await tinyDb('job');
+    const jobs = new JobRunner();
+    const events: JobEvent[] = [];
+    jobs.onEvent((e) => events.push(e));
+    const { jobId, runId } = startRun({ db, dbFile: file, jobs }, { dataset: 'ring', model: 'indirec', epochs: 2, settings: tiny });
+    const result = (await jobs.wait(jobId)) as { test: Record<string, number> };
+    expect(result.test.users).toBe(120);
+    expect(events.some((e) => e.type === 'metrics' && e.series === 'loss' && 'diff' in e.values && 'cl' in e.values)).toBe(true);
+    expect(events.some((e) => e.type === 'progress' && e.etaSeconds !== undefined)).toBe(true);
+    const run = getRun(db, runId)!;
+    expect(run.status).toBe('succeeded');
+    expect(['wasm', 'cpu', 'tensorflow']).toContain(run.backend);
+    expect(runEpochs(db, runId).map((e) => e.epoch)).toEqual([0, 1]);
+    expect(runEpochs(db, runId)[0]!.clusterSizes!.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    db.close();
+  }, 180_000);
+
+  it('cancel stops the worker and marks the run cancelled', async () => {
+    const { db, file } = await tinyDb('cancel');
+    const jobs = new JobRunner();
+    let cancelled = false;
+    jobs.onEvent((e) => {
+      if (e.type === 'progress' && !cancelled) {
+        cancelled = true;
+        jobs.cancel(e.jobId);
+      }
+    });
+    const { jobId, runId } = startRun({ db, dbFile: file, jobs }, { dataset: 'ring', model: 'sasrec', epochs: 50, settings: tiny });
+    await expect(jobs.wait(jobId)).rejects.toThrow(/Cancelled/);
+    // The worker writes the final status just before it exits.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(getRun(db, runId)!.status).toBe('cancelled');
+    db.close();
+  }, 180_000);
+
+  it('a killed process resumes from its last checkpoint to the uninterrupted result', async () => {
+    const { db, file } = await tinyDb('resume');
+    const settings = resolveSettings(undefined, { ...tiny, model: 'indirec', epochs: 4 });
+    const reference = createRun(db, file, 'ring', settings);
+    const expected = await executeRun(db, reference.id);
+
+    const victim = createRun(db, file, 'ring', settings);
+    const script = `import { openDb } from './src-main/store/db'; import { executeRun } from './src-main/engine/run-loop';
+      await executeRun(openDb(${JSON.stringify(file)}), ${JSON.stringify(victim.id)});`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(__dirname, '../../..'), stdio: 'ignore' });
+    // Kill it (SIGKILL: no cleanup) once the first epoch's checkpoint is on disk.
+    const last = join(victim.folder, 'last.safetensors');
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (existsSync(last) && getRun(db, victim.id)!.epochsDone >= 1) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 50);
+      child.on('exit', () => (clearInterval(timer), reject(new Error('the run finished before it could be killed'))));
+    }).catch((e: Error) => {
+      if (!/finished before/.test(e.message)) throw e;
+    });
+    await new Promise((r) => child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.on('exit', r));
+    const before = getRun(db, victim.id)!;
+    expect(before.status).toBe('running'); // killed: nobody marked it finished
+    expect(before.epochsDone).toBeLessThan(4);
+    const resumed = await executeRun(db, victim.id);
+    expect(resumed.test).toEqual(expected.test);
+    expect(runEpochs(db, victim.id).map((e) => e.losses)).toEqual(runEpochs(db, reference.id).map((e) => e.losses));
+    db.close();
+  }, 300_000);
+});
