@@ -3,6 +3,7 @@
  * Each capability (datasets, runs, embeddings, …) appends its own versions here.
  */
 import { semanticMigrations } from '../semantic/schema';
+import { runMigrations } from '../engine/schema';
 
 export interface Migration {
   version: number;
@@ -56,5 +57,6 @@ export const migrations: Migration[] = [
       CREATE INDEX interactions_by_item ON interactions(dataset_id, item_id);
     `,
   },
+  ...runMigrations, // 10–19: training runs, epochs, checkpoints (src-main/engine/schema.ts)
   ...semanticMigrations, // 20–29: prompt templates, embedding cache (src-main/semantic/schema.ts)
 ];
