@@ -36,8 +36,9 @@ const CHUNK = 20_000;
 const ROWS_PER_STATEMENT = 200;
 const MIN_ROWS_TO_REBUILD = 50_000;
 
-function hasIndex(db: Db, name: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) !== undefined;
+/** The CREATE INDEX statement of an index as the migrations made it, or undefined if absent. */
+function indexSql(db: Db, name: string): string | undefined {
+  return db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").pluck().get(name) as string | undefined;
 }
 
 /**
@@ -101,8 +102,8 @@ export async function writeDataset(db: Db, origin: DatasetOrigin, data: Prepared
     // as there are new rows. DDL is transactional in SQLite, so a cancel or a killed process
     // leaves the index as it was.
     const stored = (db.prepare('SELECT COALESCE(SUM(actions), 0) AS n FROM datasets WHERE id <> ?').get(datasetId) as { n: number }).n;
-    const rebuildIndex = actions >= MIN_ROWS_TO_REBUILD && actions * 4 > stored && hasIndex(db, 'interactions_by_item');
-    if (rebuildIndex) db.exec('DROP INDEX interactions_by_item');
+    const byItem = actions >= MIN_ROWS_TO_REBUILD && actions * 4 > stored ? indexSql(db, 'interactions_by_item') : undefined;
+    if (byItem) db.exec('DROP INDEX interactions_by_item');
     const insertRows = (rows: number) =>
       db.prepare(`INSERT INTO interactions (dataset_id, user_id, position, item_id, timestamp) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?)').join(', ')}`);
     const insertMany = insertRows(ROWS_PER_STATEMENT);
@@ -131,7 +132,7 @@ export async function writeDataset(db: Db, origin: DatasetOrigin, data: Prepared
       }
     }
     if (filled > 0) insertRows(filled).run(args.slice(0, filled * 5));
-    if (rebuildIndex) db.exec('CREATE INDEX interactions_by_item ON interactions(dataset_id, item_id)');
+    if (byItem) db.exec(byItem);
     await step(pending);
   });
   return getDataset(db, origin.name);

@@ -64,6 +64,8 @@ describe.skipIf(!present)('ml-1m import of a million-row ratings.dat', () => {
     expect(sequences[0]!.length).toBe(lines[0]!.trim().split(/\s+/).length - 1);
     const titles = [...itemAttributes(db, 'ml-1m').values()].map((v) => v.attributes.title);
     expect(titles).toContain('Titanic');
+    // The by-item index, dropped for the bulk insert, is back.
+    expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'interactions_by_item'").pluck().get()).toMatch(/ON interactions\s*\(dataset_id, item_id\)/);
     db.close();
     tmp.cleanup();
   });
