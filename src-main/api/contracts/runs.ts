@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { JobStarted, method, Name, NoInput } from './common';
+
+/** HR@k / NDCG@k for k = 5, 10, 20 over `users` users (INDIREC-SPEC §10). */
+export const RankingMetrics = z.object({
+  'HR@5': z.number(),
+  'HR@10': z.number(),
+  'HR@20': z.number(),
+  'NDCG@5': z.number(),
+  'NDCG@10': z.number(),
+  'NDCG@20': z.number(),
+  users: z.number().int(),
+});
+
+export const RunStatus = z.enum(['queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+
+export const RunSummary = z.object({
+  id: z.string(),
+  dataset: z.string(),
+  model: z.string(),
+  backend: z.string().optional(),
+  status: RunStatus,
+  epochsDone: z.number().int(),
+  epochs: z.number().int(),
+  bestEpoch: z.number().int().optional(),
+  bestValid: RankingMetrics.optional(),
+  test: RankingMetrics.optional(),
+  error: z.string().optional(),
+  trainSeconds: z.number(),
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+});
+
+export const RunEpoch = z.object({
+  epoch: z.number().int(),
+  losses: z.record(z.string(), z.number()),
+  valid: RankingMetrics.optional(),
+  clusterSizes: z.array(z.number().int()).optional(),
+  seconds: z.number(),
+  clusteringSeconds: z.number().optional(),
+});
+
+export const RunDetail = RunSummary.extend({
+  settings: z.record(z.string(), z.unknown()),
+  folder: z.string(),
+  epochLog: z.array(RunEpoch),
+  checkpoints: z.array(z.object({ kind: z.enum(['last', 'best']), epoch: z.number().int(), file: z.string() })),
+});
+
+const RunId = z.string().min(1).max(200);
+
+export const runMethods = {
+  'runs.presets': method({
+    summary: 'Reference defaults of every training setting and the per-dataset presets (INDIREC-SPEC §11).',
+    input: NoInput,
+    output: z.object({ defaults: z.record(z.string(), z.unknown()), presets: z.record(z.string(), z.record(z.string(), z.unknown())) }),
+  }),
+  'runs.start': method({
+    summary: 'Starts training a model on a dataset (a job); settings override the dataset preset.',
+    input: z
+      .object({
+        dataset: Name,
+        model: z.enum(['sasrec', 'indirec']),
+        epochs: z.number().int().min(1).max(10000).optional(),
+        seed: z.number().int().optional(),
+        settings: z.record(z.string(), z.unknown()).default({}),
+      })
+      .strict(),
+    output: JobStarted.extend({ runId: z.string() }),
+  }),
+  'runs.resume': method({
+    summary: 'Continues an interrupted, failed or cancelled run from its last checkpoint (a job).',
+    input: z.object({ runId: RunId }).strict(),
+    output: JobStarted.extend({ runId: z.string() }),
+  }),
+  'runs.list': method({
+    summary: 'All runs, newest first, optionally for one dataset.',
+    input: z.object({ dataset: Name.optional() }).strict(),
+    output: z.array(RunSummary),
+  }),
+  'runs.show': method({
+    summary: 'One run: settings, per-epoch losses and validation metrics, cluster sizes, checkpoints, test metrics.',
+    input: z.object({ runId: RunId }).strict(),
+    output: RunDetail,
+  }),
+  'runs.evaluate': method({
+    summary: "Evaluates a run's best (or last) checkpoint, or a reference safetensors checkpoint, on a dataset's test or validation split.",
+    input: z
+      .object({
+        runId: RunId.optional(),
+        dataset: Name.optional(),
+        checkpoint: z.string().min(1).optional(),
+        split: z.enum(['test', 'valid']).default('test'),
+      })
+      .strict()
+      .refine((v) => v.runId !== undefined || (v.dataset !== undefined && v.checkpoint !== undefined), 'Give runId, or dataset and checkpoint'),
+    output: RankingMetrics.extend({ backend: z.string(), seconds: z.number() }),
+  }),
+};

@@ -1,0 +1,56 @@
+import { ApiError } from '../contracts/common';
+import type { HandlerTable } from '../service';
+import { evaluateCheckpoint, evaluateRun } from '../../engine/run-evaluation';
+import { getRun, listRuns, runCheckpoints, runEpochs, type RunRecord } from '../../engine/run-store';
+import { resumeRun, startRun } from '../../engine/runs';
+import { datasetPresets, defaultSettings } from '../../engine/settings';
+import type { JobRunner } from '../jobs';
+
+type RunMethod = 'runs.presets' | 'runs.start' | 'runs.resume' | 'runs.list' | 'runs.show' | 'runs.evaluate';
+
+/** A run recorded as active that no job of this process is running was killed: show it as interrupted. */
+function summary(run: RunRecord, jobs: JobRunner) {
+  const active = jobs.list().some((j) => j.title.includes(`(${run.id})`) && (j.state === 'running' || j.state === 'paused'));
+  const status = !active && ['queued', 'running', 'paused'].includes(run.status) ? 'interrupted' : run.status;
+  return {
+    id: run.id,
+    dataset: run.dataset,
+    model: run.model,
+    backend: run.backend,
+    status,
+    epochsDone: run.epochsDone,
+    epochs: run.settings.epochs,
+    bestEpoch: run.bestEpoch,
+    bestValid: run.bestValid,
+    test: run.test,
+    error: run.error,
+    trainSeconds: run.trainSeconds,
+    createdAt: run.createdAt,
+    finishedAt: run.finishedAt,
+  } as const;
+}
+
+function userError(error: unknown): never {
+  if (error instanceof ApiError) throw error;
+  const message = error instanceof Error ? error.message : String(error);
+  throw new ApiError(/^No run|does not exist|no checkpoint/.test(message) ? 'not_found' : 'bad_input', message);
+}
+
+export const runHandlers: HandlerTable<RunMethod> = {
+  'runs.presets': () => ({ defaults: { ...defaultSettings }, presets: { ...datasetPresets } }),
+  'runs.start': (request, ctx) => startRun(ctx, request),
+  'runs.resume': ({ runId }, ctx) => resumeRun(ctx, runId),
+  'runs.list': ({ dataset }, { db, jobs }) => listRuns(db, dataset).map((r) => summary(r, jobs)),
+  'runs.show': ({ runId }, { db, jobs }) => {
+    const run = getRun(db, runId);
+    if (!run) throw new ApiError('not_found', `No run ${runId}`);
+    return { ...summary(run, jobs), settings: { ...run.settings }, folder: run.folder, epochLog: runEpochs(db, runId), checkpoints: runCheckpoints(db, runId) };
+  },
+  'runs.evaluate': async ({ runId, dataset, checkpoint, split }, { db }) => {
+    try {
+      return runId ? await evaluateRun(db, runId, split) : await evaluateCheckpoint(db, dataset!, checkpoint!, split);
+    } catch (error) {
+      userError(error);
+    }
+  },
+};

@@ -1,0 +1,47 @@
+/** Evaluating a stored run or a reference checkpoint file on a dataset (`runs.evaluate`, CLI `eval`). */
+import { existsSync } from 'node:fs';
+import type { Db } from '../store/db';
+import { initBackend } from './backend';
+import { leaveOneOutCases, type Split } from './data';
+import { evaluateRanking, type RankingMetrics } from './evaluate';
+import { RecommenderModel, loadReferenceCheckpoint } from './model';
+import { Rng } from './rng';
+import { getRun, runCheckpoints } from './run-store';
+import { sequencesFromStore } from './run-loop';
+import { readSafetensors } from './safetensors';
+
+export type EvaluationReport = RankingMetrics & { backend: string; seconds: number };
+
+export async function evaluateCheckpoint(db: Db, dataset: string, file: string, split: Split = 'test'): Promise<EvaluationReport> {
+  if (!existsSync(file)) throw new Error(`Checkpoint ${file} does not exist`);
+  const backend = await initBackend();
+  const data = sequencesFromStore(db, dataset);
+  const t0 = performance.now();
+  const model = loadReferenceCheckpoint(file, data.numItems);
+  try {
+    const metrics = await evaluateRanking(model, leaveOneOutCases(data, split), { maxSeqLength: model.settings.maxSeqLength, batchSize: model.settings.evalBatchSize });
+    return { ...metrics, backend, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** A run's best checkpoint (else its last) with the run's own settings. */
+export async function evaluateRun(db: Db, runId: string, split: Split = 'test'): Promise<EvaluationReport> {
+  const run = getRun(db, runId);
+  if (!run) throw new Error(`No run ${runId}`);
+  const checkpoints = runCheckpoints(db, runId);
+  const file = (checkpoints.find((c) => c.kind === 'best') ?? checkpoints.find((c) => c.kind === 'last'))?.file;
+  if (!file || !existsSync(file)) throw new Error(`Run ${runId} has no checkpoint yet`);
+  const backend = await initBackend();
+  const data = sequencesFromStore(db, run.dataset);
+  const t0 = performance.now();
+  const model = new RecommenderModel(data.numItems, run.settings, new Rng(0));
+  try {
+    model.loadArrays(readSafetensors(file).tensors, file);
+    const metrics = await evaluateRanking(model, leaveOneOutCases(data, split), { maxSeqLength: run.settings.maxSeqLength, batchSize: run.settings.evalBatchSize });
+    return { ...metrics, backend, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    model.dispose();
+  }
+}
