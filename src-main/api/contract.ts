@@ -11,12 +11,14 @@ import { z } from 'zod';
 import { analysisMethods } from './contracts/analysis';
 import { datasetMethods } from './contracts/datasets';
 import { jobMethods } from './contracts/jobs';
+import { runMethods } from './contracts/runs';
 import { semanticMethods } from './contracts/semantic';
 
 export * from './contracts/common';
 
 export const contract = {
   ...jobMethods,
+  ...runMethods,
   ...datasetMethods,
   ...semanticMethods,
   ...analysisMethods,

@@ -4,6 +4,7 @@ import { ApiError, type JobEvent } from './contracts/common';
 import { analysisHandlers } from './handlers/analysis';
 import { datasetHandlers } from './handlers/datasets';
 import { jobHandlers } from './handlers/jobs';
+import { runHandlers } from './handlers/runs';
 import { semanticHandlers } from './handlers/semantic';
 import { JobRunner } from './jobs';
 
@@ -20,6 +21,7 @@ export type HandlerTable<K extends MethodName> = { [M in K]: Handler<M> };
 
 const handlers: HandlerTable<MethodName> = {
   ...jobHandlers,
+  ...runHandlers,
   ...datasetHandlers,
   ...semanticHandlers,
   ...analysisHandlers,
