@@ -1,0 +1,80 @@
+import { writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import type { ItemMapResult } from '../../api/contracts/analysis';
+import { ApiError } from '../../api/contracts/common';
+import { followJob, optionalNumber, printJson, printTable, requireString, type Command } from '../command';
+
+const datasetFlag = { type: 'string', description: 'Dataset name', valueName: 'name' } as const;
+const setFlag = { type: 'string', description: 'Embedding set id (llmdirec embeddings list)', valueName: 'id' } as const;
+
+function method(value: unknown): 'tsne' | 'umap' | 'pca' | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'tsne' || value === 'umap' || value === 'pca') return value;
+  throw new ApiError('validation', `--method must be tsne, umap or pca (got "${String(value)}")`);
+}
+
+/** CSV of the map (header comment says sampled or not) or the whole result as JSON, by extension. */
+function writeMap(file: string, r: ItemMapResult): void {
+  if (extname(file).toLowerCase() === '.json') {
+    writeFileSync(file, JSON.stringify(r, null, 2));
+    return;
+  }
+  const labels = new Map(r.prototypes.map((p) => [p.id, p.label]));
+  const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const head = `# ${r.map.method} map of ${r.rows.length} of ${r.map.total} items${r.map.sampled ? ` (seeded sample, seed ${r.map.seed})` : ''}`;
+  const lines = [head, 'itemId,x,y,prototype,label', ...r.rows.map((p) => `${p.itemId},${p.x},${p.y},${p.prototype},${quote(labels.get(p.prototype) ?? '')}`)];
+  writeFileSync(file, lines.join('\n') + '\n');
+}
+
+export const analysisCommands: Command[] = [
+  {
+    path: ['map', 'items'],
+    summary: "2-D map of a dataset's item embeddings (semantic view) with labelled item groups; --out writes CSV or JSON.",
+    flags: {
+      dataset: datasetFlag,
+      set: setFlag,
+      method: { type: 'string', description: 'umap (default) | tsne | pca', valueName: 'm' },
+      k: { type: 'string', description: 'Item groups (default 8)', valueName: 'n' },
+      seed: { type: 'string', description: 'Seed (default 1)', valueName: 'n' },
+      'max-points': { type: 'string', description: 'Sample above this many items (default 5000)', valueName: 'n' },
+      out: { type: 'string', description: 'Write coordinates to a .csv or .json file', valueName: 'file' },
+    },
+    async run(args, service, io) {
+      const { jobId } = await service.call('analysis.itemMap', {
+        dataset: requireString(args, 'dataset'),
+        embeddingSetId: Number(requireString(args, 'set')),
+        method: method(args.flags.method),
+        k: optionalNumber(args, 'k'),
+        seed: optionalNumber(args, 'seed'),
+        maxPoints: optionalNumber(args, 'max-points'),
+      });
+      const r = (await followJob(service, jobId, io)) as ItemMapResult;
+      const out = args.flags.out as string | undefined;
+      if (out) writeMap(out, r);
+      if (args.json) return printJson(io, { ...r, rows: out ? undefined : r.rows, out });
+      io.out(`${r.map.method} map of ${r.rows.length} of ${r.map.total} items${r.map.sampled ? ` (seeded sample, seed ${r.map.seed})` : ''} in ${r.map.seconds.toFixed(1)} s${out ? ` → ${out}` : ''}`);
+      if (r.itemsWithoutVector) io.out(`${r.itemsWithoutVector} items without text are not on the map.`);
+      printTable(io, r.prototypes.map((p) => ({ ...p, terms: p.terms.slice(0, 5).join(', ') })), ['id', 'size', 'label', 'terms']);
+    },
+  },
+  {
+    path: ['neighbours'],
+    summary: 'Nearest items to an item in the embedding space (not on the map), with their texts.',
+    flags: {
+      dataset: datasetFlag,
+      set: setFlag,
+      item: { type: 'string', description: 'Item id', valueName: 'id' },
+      k: { type: 'string', description: 'How many (default 10)', valueName: 'n' },
+    },
+    async run(args, service, io) {
+      const rows = await service.call('analysis.itemNeighbours', {
+        dataset: requireString(args, 'dataset'),
+        embeddingSetId: Number(requireString(args, 'set')),
+        itemId: Number(requireString(args, 'item')),
+        k: optionalNumber(args, 'k'),
+      });
+      if (args.json) return printJson(io, rows);
+      printTable(io, rows.map((r) => ({ ...r, distance: r.distance.toFixed(4) })), ['itemId', 'distance', 'text']);
+    },
+  },
+];
