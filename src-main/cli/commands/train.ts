@@ -1,0 +1,151 @@
+import { existsSync } from 'node:fs';
+import { ApiError } from '../../api/contracts/common';
+import { initBackend } from '../../engine/backend';
+import { leaveOneOutCases, readSequenceFile } from '../../engine/data';
+import { evaluateRanking } from '../../engine/evaluate';
+import { loadReferenceCheckpoint } from '../../engine/model';
+import { parseSettingAssignments } from '../../engine/settings';
+import { followJob, optionalNumber, printJson, printTable, requireString, type CliArgs, type CliIO, type Command } from '../command';
+
+const METRICS = ['HR@5', 'HR@10', 'HR@20', 'NDCG@5', 'NDCG@10', 'NDCG@20', 'users'] as const;
+
+function pickMetrics(m: Record<string, unknown>): Record<string, number> {
+  return Object.fromEntries(METRICS.map((k) => [k, m[k] as number]));
+}
+
+function model(args: CliArgs): 'sasrec' | 'indirec' {
+  const value = args.flags.model ?? 'indirec';
+  if (value !== 'sasrec' && value !== 'indirec') throw new ApiError('validation', `--model must be sasrec or indirec (got "${String(value)}")`);
+  return value;
+}
+
+function settingPairs(args: CliArgs): string[] {
+  const v = args.flags.set;
+  return v === undefined ? [] : Array.isArray(v) ? v : [String(v)];
+}
+
+function printMetrics(io: CliIO, m: Record<string, number>): void {
+  printTable(io, [m], [...METRICS]);
+}
+
+/** `eval --dataset <file.txt>`: a sequence file evaluated directly, without importing it. */
+async function evaluateFile(file: string, checkpoint: string, io: CliIO) {
+  const backend = await initBackend();
+  io.err(`Evaluating ${checkpoint} on ${file} with the ${backend} backend`);
+  const data = readSequenceFile(file);
+  const m = loadReferenceCheckpoint(checkpoint, data.numItems);
+  try {
+    return await evaluateRanking(m, leaveOneOutCases(data, 'test'), { maxSeqLength: m.settings.maxSeqLength });
+  } finally {
+    m.dispose();
+  }
+}
+
+export const trainCommands: Command[] = [
+  {
+    path: ['train'],
+    summary: 'Trains sasrec or indirec on a dataset (preset of INDIREC-SPEC §11 + --set overrides), then tests the best checkpoint.',
+    flags: {
+      dataset: { type: 'string', description: 'Dataset name', valueName: 'name' },
+      model: { type: 'string', description: 'sasrec | indirec (default indirec)', valueName: 'm' },
+      epochs: { type: 'string', description: 'Epochs (default 50)', valueName: 'n' },
+      seed: { type: 'string', description: 'Seed (default 2022)', valueName: 'n' },
+      set: { type: 'string', multiple: true, description: 'Any setting, repeatable (llmdirec runs presets lists them)', valueName: 'key=value' },
+    },
+    async run(args, service, io) {
+      const settings = parseSettingAssignments(settingPairs(args));
+      const { jobId, runId } = await service.call('runs.start', {
+        dataset: requireString(args, 'dataset'),
+        model: model(args),
+        epochs: optionalNumber(args, 'epochs'),
+        seed: optionalNumber(args, 'seed'),
+        settings,
+      });
+      io.err(`Run ${runId}`);
+      const result = (await followJob(service, jobId, io)) as { runId: string; backend: string; epochs: number; bestEpoch?: number; test: Record<string, number> };
+      if (args.json) return printJson(io, result);
+      io.out(`Run ${result.runId} (${result.backend} backend): ${result.epochs} epochs, best epoch ${result.bestEpoch ?? '-'}; test metrics:`);
+      printMetrics(io, pickMetrics(result.test));
+    },
+  },
+  {
+    path: ['runs', 'list'],
+    summary: 'Training runs, newest first.',
+    flags: { dataset: { type: 'string', description: 'Only runs on this dataset', valueName: 'name' } },
+    async run(args, service, io) {
+      const runs = await service.call('runs.list', { dataset: args.flags.dataset as string | undefined });
+      if (args.json) return printJson(io, runs);
+      printTable(
+        io,
+        runs.map((r) => ({ ...r, epochs: `${r.epochsDone}/${r.epochs}`, 'test NDCG@20': r.test?.['NDCG@20'], 'test HR@20': r.test?.['HR@20'] })),
+        ['id', 'dataset', 'model', 'backend', 'status', 'epochs', 'test HR@20', 'test NDCG@20'],
+      );
+    },
+  },
+  {
+    path: ['runs', 'show'],
+    summary: 'One run: settings, per-epoch losses and validation metrics, checkpoints, test metrics.',
+    args: '<run-id>',
+    async run(args, service, io) {
+      const runId = args.positionals[0];
+      if (!runId) throw new ApiError('validation', 'Give a run id (llmdirec runs list)');
+      const run = await service.call('runs.show', { runId });
+      if (args.json) return printJson(io, run);
+      io.out(`${run.id}: ${run.model} on ${run.dataset}, ${run.status}, backend ${run.backend ?? '-'}, ${run.epochsDone}/${run.epochs} epochs, ${run.trainSeconds.toFixed(0)} s training`);
+      printTable(
+        io,
+        run.epochLog.map((e) => ({ epoch: e.epoch, ...e.losses, 'valid HR@20': e.valid?.['HR@20'], 'valid NDCG@20': e.valid?.['NDCG@20'], seconds: e.seconds })),
+        ['epoch', 'total', 'rec', 'diff', 'cl', 'valid HR@20', 'valid NDCG@20', 'seconds'],
+      );
+      if (run.test) printMetrics(io, pickMetrics(run.test));
+    },
+  },
+  {
+    path: ['runs', 'resume'],
+    summary: 'Continues an interrupted run from its last checkpoint.',
+    args: '<run-id>',
+    async run(args, service, io) {
+      const runId = args.positionals[0];
+      if (!runId) throw new ApiError('validation', 'Give a run id (llmdirec runs list)');
+      const { jobId } = await service.call('runs.resume', { runId });
+      const result = await followJob(service, jobId, io);
+      if (args.json) return printJson(io, result);
+      printMetrics(io, pickMetrics((result as { test: Record<string, number> }).test));
+    },
+  },
+  {
+    path: ['runs', 'presets'],
+    summary: 'Every training setting with its reference default, and the per-dataset presets.',
+    async run(args, service, io) {
+      const p = await service.call('runs.presets', {});
+      if (args.json) return printJson(io, p);
+      printTable(io, Object.entries(p.defaults).map(([setting, value]) => ({ setting, default: String(value) })), ['setting', 'default']);
+      for (const [name, values] of Object.entries(p.presets)) io.out(`preset ${name}: ${Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
+    },
+  },
+  {
+    path: ['eval'],
+    summary: 'Full-ranking test metrics of a run (--run) or of a reference safetensors checkpoint on a dataset (--dataset, --checkpoint).',
+    flags: {
+      run: { type: 'string', description: 'Run id', valueName: 'id' },
+      dataset: { type: 'string', description: 'Dataset name (or a sequence .txt file)', valueName: 'name' },
+      checkpoint: { type: 'string', description: 'Reference-format .safetensors file', valueName: 'file' },
+    },
+    async run(args, service, io) {
+      const runId = args.flags.run as string | undefined;
+      const dataset = args.flags.dataset as string | undefined;
+      const checkpoint = args.flags.checkpoint as string | undefined;
+      let metrics: Record<string, number>;
+      if (!runId && dataset && checkpoint && /\.txt$/i.test(dataset) && existsSync(dataset)) {
+        metrics = pickMetrics({ ...(await evaluateFile(dataset, checkpoint, io)) });
+      } else {
+        if (!runId && !(dataset && checkpoint)) throw new ApiError('validation', 'Give --run <id>, or --dataset <name> and --checkpoint <file>');
+        const r = await service.call('runs.evaluate', { runId, dataset, checkpoint, split: 'test' });
+        io.err(`Evaluated with the ${r.backend} backend in ${r.seconds.toFixed(1)} s`);
+        metrics = pickMetrics(r);
+      }
+      if (args.json) return printJson(io, metrics);
+      printMetrics(io, metrics);
+    },
+  },
+];
