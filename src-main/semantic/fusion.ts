@@ -32,10 +32,24 @@ export interface SemanticFusionSettings {
    * (1 − cos ≈ 1) and is meant to be tuned.
    */
   alignWeight: number;
+  /** Std of the ID table's N(0, σ) init (InDiRec: 0.02). */
   initializerRange: number;
+  /**
+   * Init of the adapter and fusion layers. 'pytorch-default' = nn.Linear's U(±1/√in), what LLM-ESR's
+   * adapter gets; 'normal' = N(0, initializerRange) like InDiRec's own layers. With 'normal' the
+   * adapted vectors start ~1e-3 in size and cross-attention scores ~1e-6: attention stays uniform
+   * and its query/key barely learn (measured: 1e-8 change of W_q in two epochs of the test data).
+   */
+  layerInit: 'pytorch-default' | 'normal';
 }
 
-export const defaultFusionSettings: SemanticFusionSettings = { fusion: 'gated', adapterActivation: 'none', alignWeight: 0.1, initializerRange: 0.02 };
+export const defaultFusionSettings: SemanticFusionSettings = {
+  fusion: 'gated',
+  adapterActivation: 'none',
+  alignWeight: 0.1,
+  initializerRange: 0.02,
+  layerInit: 'pytorch-default',
+};
 
 export class FusedItemTable implements ItemTable {
   readonly parameters = new ParameterSet();
@@ -46,6 +60,8 @@ export class FusedItemTable implements ItemTable {
   private readonly hasTextRows: Uint8Array;
   private readonly adapterLayers: number;
   readonly settings: SemanticFusionSettings;
+  /** Present only for cross-attention: the engine's encoder then takes its input from here. */
+  readonly sequenceInput?: (ids: tf.Tensor2D) => tf.Tensor3D;
 
   constructor(
     readonly rows: number,
@@ -69,22 +85,24 @@ export class FusedItemTable implements ItemTable {
 
     const p = this.parameters;
     p.add('item_embeddings.weight', tf.randomNormal([rows, dim], 0, std, 'float32', rng.seed()));
+    const init = this.settings.layerInit === 'normal' ? { std } : 'pytorch-default';
     const sizes = [ds, ...(this.settings.adapterHidden ?? [Math.max(1, Math.floor(ds / 2))]), dim];
     this.adapterLayers = sizes.length - 1;
-    for (let l = 0; l < this.adapterLayers; l++) p.addLinear(`semantic_adapter.${l}`, sizes[l]!, sizes[l + 1]!, { std }, rng);
+    for (let l = 0; l < this.adapterLayers; l++) p.addLinear(`semantic_adapter.${l}`, sizes[l]!, sizes[l + 1]!, init, rng);
     switch (this.settings.fusion) {
       case 'gated':
-        p.addLinear('fusion.gate', 2 * dim, dim, { std }, rng);
+        p.addLinear('fusion.gate', 2 * dim, dim, init, rng);
         break;
       case 'weighted':
         // α = σ(θ), θ = 0 → both views weigh ½ at the start.
         p.add('fusion.alpha_logit', tf.zeros([1]));
         break;
       case 'concat':
-        p.addLinear('fusion.project', 2 * dim, dim, { std }, rng);
+        p.addLinear('fusion.project', 2 * dim, dim, init, rng);
         break;
       case 'crossattn':
-        for (const n of ['query', 'key', 'value', 'output']) p.addLinear(`fusion.${n}`, dim, dim, { std }, rng);
+        for (const n of ['query', 'key', 'value', 'output']) p.addLinear(`fusion.${n}`, dim, dim, init, rng);
+        this.sequenceInput = (ids) => this.crossAttentionInput(ids);
         break;
     }
   }
@@ -142,10 +160,11 @@ export class FusedItemTable implements ItemTable {
    * Cross-attention input embeddings for a left-padded batch ([b, w] ids → [b, w, D]): at each
    * position the ID view queries the adapted semantic views of the positions up to it (causal,
    * padding and no-text items masked), with a residual: x_t = e_id(t) + W_o Σ_j α_tj W_v A(s_j).
-   * Only for `fusion: 'crossattn'`; other variants gather rows of `weights()`.
+   * Only for `fusion: 'crossattn'` (exposed to the engine as `sequenceInput`); the other variants'
+   * encoder input is the gathered rows of `weights()`.
    */
-  sequenceInput(ids: tf.Tensor2D): tf.Tensor3D {
-    if (this.settings.fusion !== 'crossattn') throw new Error('sequenceInput is the cross-attention variant only');
+  crossAttentionInput(ids: tf.Tensor2D): tf.Tensor3D {
+    if (this.settings.fusion !== 'crossattn') throw new Error('crossAttentionInput is the cross-attention variant only');
     return tf.tidy(() => {
       const [b, w] = ids.shape;
       const d = this.dim;

@@ -100,7 +100,7 @@ describe('fused item table (LLMDIREC-DESIGN §1)', () => {
     it(`${fusion}: gradients reach the ID table, the adapter and the fusion parameters, and nothing leaks`, () => {
       const t = new FusedItemTable(ROWS, D, semantic, new Rng(2), { fusion });
       // Cross-attention's query/key act only per sequence position: include that path.
-      const sequence = () => (fusion === 'crossattn' ? tf.sum(tf.square(t.sequenceInput(tf.tensor2d([0, 1, 2, 3], [1, 4], 'int32')))) : tf.scalar(0));
+      const sequence = () => (fusion === 'crossattn' ? tf.sum(tf.square(t.crossAttentionInput(tf.tensor2d([0, 1, 2, 3], [1, 4], 'int32')))) : tf.scalar(0));
       const loss = () =>
         tf.tidy(() => tf.addN([tf.sum(tf.square(t.weights())), t.auxiliaryLoss(tf.tensor1d([1, 2, 3], 'int32'))!.value, sequence()]) as tf.Scalar);
       tf.dispose(tf.variableGrads(loss)); // warm-up
@@ -162,7 +162,7 @@ describe('cross-attention over sequence positions', () => {
   it('attends causally over the adapted semantic views of earlier positions, with a residual', () => {
     const t = knownTable('crossattn');
     // Left-padded [0, 1, 3] and [2, 2, 1]: position-wise known answers.
-    const out = t.sequenceInput(tf.tensor2d([0, 1, 3, 2, 2, 1], [2, 3], 'int32'));
+    const out = t.crossAttentionInput(tf.tensor2d([0, 1, 3, 2, 2, 1], [2, 3], 'int32'));
     expect(out.shape).toEqual([2, 3, D]);
     const data = out.dataSync();
     const at = (b: number, p: number) => Array.from(data.slice((b * 3 + p) * D, (b * 3 + p) * D + D));
@@ -189,5 +189,16 @@ describe('cross-attention over sequence positions', () => {
     tf.dispose([out, w]);
     t.parameters.dispose();
     t.dispose();
+  });
+});
+
+describe('engine hook', () => {
+  it('offers a per-position input only for cross-attention', () => {
+    for (const fusion of kinds) {
+      const t = new FusedItemTable(ROWS, D, semantic, new Rng(4), { fusion });
+      expect(t.sequenceInput !== undefined, fusion).toBe(fusion === 'crossattn');
+      t.parameters.dispose();
+      t.dispose();
+    }
   });
 });
