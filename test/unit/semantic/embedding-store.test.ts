@@ -7,6 +7,10 @@ import { importDataset } from '../../../src-main/store/import';
 import { embedDataset, listEmbeddingSets, loadSemanticTable, renderDatasetTexts } from '../../../src-main/semantic/embedding-store';
 import type { EmbeddingProvider } from '../../../src-main/semantic/providers/types';
 import { getTemplate, saveTemplate } from '../../../src-main/semantic/template-store';
+import { llmdirecTableFactory } from '../../../src-main/semantic/llmdirec';
+import { Rng } from '../../../src-main/engine/rng';
+import { initBackend } from '../../../src-main/engine/backend';
+import type { FusedItemTable } from '../../../src-main/semantic/fusion';
 
 /** A provider whose vector for a text is known in advance: [length, first char code, 1]. */
 function fakeProvider(options: { failAfterBatches?: number; dims?: number } = {}) {
@@ -97,5 +101,19 @@ describe('embedding cache and embedding sets', () => {
       /5-d vector .* earlier vectors of this model have 3/,
     );
     expect(() => loadSemanticTable(db, 'ml-1m-mini', 999)).toThrow(/has no embedding set 999/);
+  });
+
+  it('gives the engine a fused-table factory from a complete embedding set', async () => {
+    await initBackend();
+    const { embeddingSetId } = await embedDataset(db, { dataset: 'ml-1m-mini', provider: fakeProvider().provider, template: 'ml-1m' });
+    let table: FusedItemTable | undefined;
+    const factory = llmdirecTableFactory(db, 'ml-1m-mini', { embeddingSetId, fusion: 'concat', alignWeight: 0 }, { onCreate: (t) => (table = t) });
+    const made = factory(6, 4, new Rng(1));
+    expect(made).toBe(table);
+    expect(table!.settings).toMatchObject({ fusion: 'concat', alignWeight: 0, layerInit: 'pytorch-default' });
+    expect(made.auxiliaryLoss).toBeDefined();
+    table!.parameters.dispose();
+    table!.dispose();
+    expect(() => llmdirecTableFactory(db, 'ml-1m-mini', { embeddingSetId: 99 })).toThrow(/no embedding set 99/);
   });
 });
