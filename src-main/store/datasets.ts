@@ -77,6 +77,7 @@ export async function writeDataset(db: Db, origin: DatasetOrigin, data: Prepared
     const datasetId = Number(lastInsertRowid);
     const total = data.items.length + data.users.length + actions;
     let done = 0;
+    ctl.onProgress?.(0, total); // the write phase has begun (progress bars switch phase here)
     const step = async (n: number): Promise<void> => {
       done += n;
       ctl.onProgress?.(done, total);

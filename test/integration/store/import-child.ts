@@ -10,6 +10,14 @@ const db = openDb(dbFile!);
 await importDataset(
   db,
   { format: 'sr-txt', name: 'big', source: source!, options: { kcore: 0, consecutiveDuplicates: 'keep' }, replace: true },
-  { onProgress: (phase, fraction) => phase === 'write' && process.stdout.write(`write ${fraction.toFixed(3)}\n`) },
+  {
+    onProgress: (phase, fraction) => {
+      if (phase !== 'write') return;
+      process.stdout.write(`write ${fraction.toFixed(3)}\n`);
+      // Hold the open transaction once some rows are in (up to 30 s), so the parent's SIGKILL
+      // lands mid-write however slowly its pipe delivers this line on a loaded machine.
+      if (fraction > 0 && fraction < 0.5) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30_000);
+    },
+  },
 );
 process.stdout.write('done\n');
