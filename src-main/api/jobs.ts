@@ -75,6 +75,9 @@ export class JobRunner {
     this.jobs.set(jobId, record);
     this.emit({ type: 'started', job: { ...info } });
     record.finished = (async () => {
+      // Start on a later tick so a caller that subscribes right after `start` returns (the CLI,
+      // a transport answering the request) sees every event of the body.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       try {
         const result = await body(record.context);
         if (controller.signal.aborted) throw new ApiError('cancelled', 'Cancelled');

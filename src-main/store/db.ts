@@ -19,23 +19,33 @@ export function openDb(file: string, options: { readonly?: boolean } = {}): Db {
   return db;
 }
 
-/** Applies every migration newer than the database's `user_version`, each in its own transaction. */
+/**
+ * Applies every migration not yet applied, in version order, each in its own transaction. Applied
+ * versions are recorded one by one (not just the highest), because capabilities own separate
+ * version ranges: a migration added later in a lower range must still run on an existing database.
+ */
 export function migrate(db: Db, all: readonly Migration[]): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
   const versions = all.map((m) => m.version);
   if (new Set(versions).size !== versions.length) throw new Error('Duplicate migration version');
-  const latest = Math.max(0, ...versions);
-  if (current > latest) {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]));
+  const known = new Set(versions);
+  const unknown = [...applied].filter((v) => !known.has(v));
+  const userVersion = db.pragma('user_version', { simple: true }) as number;
+  if (unknown.length > 0 || userVersion > Math.max(0, ...versions)) {
     throw new Error(
-      `This database was written by a newer version of the workstation (schema ${current}, this build knows ${latest}).`,
+      `This database was written by a newer version of the workstation (schema ${Math.max(userVersion, ...unknown)}, this build knows ${Math.max(0, ...versions)}).`,
     );
   }
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   for (const m of [...all].sort((a, b) => a.version - b.version)) {
-    if (m.version <= current) continue;
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
+      record.run(m.version, m.name, new Date().toISOString());
+      db.pragma(`user_version = ${Math.max(userVersion, m.version, ...applied)}`);
     })();
+    applied.add(m.version);
   }
 }
 

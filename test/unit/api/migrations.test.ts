@@ -27,3 +27,18 @@ describe('schema migrations', () => {
     db.close();
   });
 });
+
+describe('migrations owned by several capabilities', () => {
+  it('still apply a lower-numbered migration added after a higher one ran', () => {
+    const db = openDb(':memory:');
+    const top = Math.max(...migrations.map((m) => m.version));
+    migrate(db, [...migrations, { version: top + 10, name: 'later range', sql: 'CREATE TABLE later_range (x)' }]);
+    migrate(db, [
+      ...migrations,
+      { version: top + 10, name: 'later range', sql: 'CREATE TABLE later_range (x)' },
+      { version: top + 1, name: 'added afterwards in a lower range', sql: 'CREATE TABLE lower_range (x)' },
+    ]);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'lower_range'").get()).toEqual({ name: 'lower_range' });
+    db.close();
+  });
+});

@@ -108,3 +108,17 @@ describe('JobRunner', () => {
     });
   });
 });
+
+describe('JobRunner subscription timing', () => {
+  it('delivers every body event to a listener that subscribes right after start()', async () => {
+    const jobs = new JobRunner();
+    const id = jobs.start('analysis', 'eager', async (ctx) => {
+      ctx.log('first line');
+      return 1;
+    });
+    const seen: string[] = [];
+    jobs.onEvent((e) => seen.push(e.type));
+    await jobs.wait(id);
+    expect(seen).toEqual(['log', 'done']);
+  });
+});
