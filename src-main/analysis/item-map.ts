@@ -1,7 +1,6 @@
-import { kmeans } from './kmeans';
-import { matrix, normalizeRows, type Matrix, type Metric } from './matrix';
+import { matrix, type Matrix, type Metric } from './matrix';
 import { nearestNeighbours } from './neighbours';
-import type { ProjectionControl, ProjectionMethod, ProjectionResult } from './projection';
+import type { ProjectionControl, ProjectionMethod, ProjectionRequest, ProjectionResult } from './projection';
 import { summarizePrototypes } from './prototypes';
 import { itemText } from './terms';
 
@@ -30,13 +29,13 @@ export function itemRows(t: ItemTable): { X: Matrix; itemIds: Int32Array } {
 }
 
 export interface ItemMapResult {
-  map: Omit<ProjectionResult, 'coordinates' | 'indices'>;
+  map: Omit<ProjectionResult, 'coordinates' | 'indices' | 'assignments'>;
   rows: { itemId: number; x: number; y: number; prototype: number }[];
   prototypes: { id: number; size: number; label: string; terms: string[] }[];
   itemsWithoutVector: number;
 }
 
-export type Projector = (X: Matrix, request: { method: ProjectionMethod; seed: number; maxPoints: number; metric: Metric }, control: ProjectionControl) => Promise<ProjectionResult>;
+export type Projector = (X: Matrix, request: ProjectionRequest, control: ProjectionControl) => Promise<ProjectionResult>;
 
 export async function itemMap(
   t: ItemTable,
@@ -48,18 +47,18 @@ export async function itemMap(
   const { X, itemIds } = itemRows(t);
   const numItems = t.table.length / t.dims - 1;
   if (X.rows < Math.max(4, options.k)) throw new Error(`Only ${X.rows} items have a vector: too few to map`);
-  control.onProgress?.(0, 1, 'grouping items');
-  // Cosine geometry: K-means on unit vectors (spherical K-means) groups by direction.
-  const grouping = kmeans(options.metric === 'cosine' ? normalizeRows(X) : X, options.k, { seed: options.seed, restarts: 3 });
+  // Grouping (K-means over all items) and the map both run in the projector's thread.
+  const { method, seed, maxPoints, metric, k } = options;
+  const projection = await projector(X, { method, seed, maxPoints, metric, groups: { k } }, control);
+  const { coordinates, indices, assignments, ...map } = projection;
+  if (!assignments) throw new Error('The projector returned no item groups');
   const protos = summarizePrototypes(
-    { sequences: Array.from(itemIds, (id) => [id]), assignments: grouping.assignments, k: options.k, numItems, itemAttributes: attributes },
+    { sequences: Array.from(itemIds, (id) => [id]), assignments, k, numItems, itemAttributes: attributes },
     { minSupport: 1 },
   );
-  const projection = await projector(X, options, control);
-  const { coordinates, indices, ...map } = projection;
   return {
     map,
-    rows: Array.from(indices, (row, k) => ({ itemId: itemIds[row]!, x: coordinates[2 * k]!, y: coordinates[2 * k + 1]!, prototype: grouping.assignments[row]! })),
+    rows: Array.from(indices, (row, r) => ({ itemId: itemIds[row]!, x: coordinates[2 * r]!, y: coordinates[2 * r + 1]!, prototype: assignments[row]! })),
     prototypes: protos.map((p) => ({ id: p.id, size: p.size, label: p.label, terms: p.terms.map((x) => x.term) })),
     itemsWithoutVector: numItems - X.rows,
   };

@@ -1,4 +1,5 @@
-import { selectRows, type Matrix, type Metric } from './matrix';
+import { kmeans } from './kmeans';
+import { normalizeRows, selectRows, type Matrix, type Metric } from './matrix';
 import { pca } from './pca';
 import { sampleIndices } from './random';
 import { TSNE, type TsneOptions } from './tsne';
@@ -20,6 +21,11 @@ export interface ProjectionRequest {
   metric?: Metric;
   tsne?: Omit<TsneOptions, 'seed' | 'metric'>;
   umap?: Omit<UmapOptions, 'seed' | 'metric'>;
+  /**
+   * Also group all rows (not only the mapped sample) with seeded K-means, in the same thread as the
+   * map — for item embeddings, where no training-time clustering exists. Cosine metric → spherical.
+   */
+  groups?: { k: number; restarts?: number };
 }
 
 export interface ProjectionResult {
@@ -33,6 +39,8 @@ export interface ProjectionResult {
   seconds: number;
   /** Method-specific facts worth showing (PCA explained variance, iterations run). */
   details: Record<string, number>;
+  /** K-means group of every row of the input (all rows, not just the sample), when asked for. */
+  assignments?: Int32Array;
 }
 
 export interface ProjectionControl {
@@ -52,6 +60,12 @@ export async function project(X: Matrix, request: ProjectionRequest, control: Pr
   const data = sampled ? selectRows(X, indices) : X;
   const report = control.onProgress ?? (() => undefined);
   const checkpoint = makeCheckpoint(control.signal);
+  await checkpoint(true);
+  let assignments: Int32Array | undefined;
+  if (request.groups) {
+    report(0, 1, 'grouping');
+    assignments = kmeans(metric === 'cosine' ? normalizeRows(X) : X, request.groups.k, { seed, restarts: request.groups.restarts ?? 3 }).assignments;
+  }
   const finish = (coordinates: Float32Array, details: Record<string, number>): ProjectionResult => ({
     method: request.method,
     coordinates,
@@ -61,6 +75,7 @@ export async function project(X: Matrix, request: ProjectionRequest, control: Pr
     seed,
     seconds: (performance.now() - started) / 1000,
     details,
+    ...(assignments ? { assignments } : {}),
   });
 
   await checkpoint(true);

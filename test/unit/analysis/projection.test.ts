@@ -64,6 +64,15 @@ describe('projections', () => {
     expect(projectionToCsv(r).split('\n')[0]).toBe('# pca map of 120 of 500 points (seeded sample, seed 4)');
   });
 
+  it('groups all rows with seeded K-means alongside a sampled map', async () => {
+    const { X, labels } = blobs(300, 6, 3);
+    const r = await project(X, { method: 'pca', maxPoints: 50, groups: { k: 3 } });
+    expect(r.indices).toHaveLength(50);
+    expect(r.assignments).toHaveLength(300);
+    const { adjustedRandIndex } = await import('../../../src-main/analysis/ari');
+    expect(adjustedRandIndex(r.assignments!, labels)).toBe(1);
+  });
+
   it('exports coordinates with assignments and labels', async () => {
     const { X, labels } = blobs(10, 3, 2);
     const r = await project(X, { method: 'pca' });
