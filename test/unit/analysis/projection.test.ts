@@ -31,6 +31,12 @@ describe('t-SNE (Barnes–Hut)', () => {
     expect(silhouette(matrix(300, 2, a.coordinates), labels, 4).overall).toBeGreaterThan(0.7);
   });
 
+  it('handles wide inputs (PCA to 50 dims first) and the cosine metric', async () => {
+    const { X, labels } = blobs(240, 300, 3, 9);
+    const r = await project(X, { method: 'tsne', metric: 'cosine', seed: 1, tsne: { iterations: 300, perplexity: 20 } });
+    expect(silhouette(matrix(240, 2, r.coordinates), labels, 3).overall).toBeGreaterThan(0.5);
+  });
+
   it('lowers the KL divergence as it optimises', () => {
     const { X } = blobs(200, 10, 3, 2);
     const t = new TSNE({ seed: 1, iterations: 400, perplexity: 20 });
