@@ -21,6 +21,8 @@ export interface EncoderSettings {
   attentionDropout: number;
   hiddenDropout: number;
   initializerRange: number;
+  /** Benchmark switch: `false` runs the last layer for every position (the plain implementation). */
+  lastQueryOnly?: boolean;
 }
 
 export interface EncodeOptions {
@@ -101,7 +103,7 @@ export class SasrecEncoder {
       for (let l = 0; l < layers; l++) {
         const pre = `item_encoder.layer.${l}`;
         const lin = (t: tf.Tensor, n: string) => dense(t, this.w(`${pre}.${n}.weight`) as tf.Tensor2D, this.w(`${pre}.${n}.bias`) as tf.Tensor1D);
-        const last = l === layers - 1;
+        const last = l === layers - 1 && this.settings.lastQueryOnly !== false;
         const k = lin(x, 'attention.key');
         const v = split(lin(x, 'attention.value'), [0, 2, 1, 3]); // [b,h,w,dh]
         let context: tf.Tensor;
@@ -128,7 +130,8 @@ export class SasrecEncoder {
         h = this.dropout(h, this.settings.hiddenDropout, options);
         x = layerNorm(tf.add(h, x), this.w(`${pre}.intermediate.LayerNorm.weight`), this.w(`${pre}.intermediate.LayerNorm.bias`));
       }
-      return x as tf.Tensor2D; // [b, d]: the last layer already reduced to the last position
+      if (x.rank === 3) x = tf.reshape(tf.slice(x, [0, w - 1, 0], [b, 1, d]), [b, d]); // full last layer: read position L-1
+      return x as tf.Tensor2D; // [b, d]
     });
   }
 }

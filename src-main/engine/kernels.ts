@@ -39,7 +39,11 @@ export function registerTrainingKernels(backendName: string): void {
   registered.add(backendName);
 }
 
+/** Benchmark switch: `false` = tfjs's own matMul with transpose flags (the baseline bench/train.ts compares against). */
+export const kernelOptions = { explicitTranspose: true };
+
 function plainMatMul(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor {
+  if (!kernelOptions.explicitTranspose) return tf.matMul(a, b, transposeA, transposeB);
   return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
 }
 
@@ -64,6 +68,7 @@ const matMuls = [makeMatMul(false, false), makeMatMul(false, true), makeMatMul(t
 
 /** 2-d matrix product `op(a)·op(b)` that keeps wasm on its fast path, forward and backward. */
 export function matMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
+  if (!kernelOptions.explicitTranspose) return tf.matMul(a, b, transposeA, transposeB);
   return matMuls[(transposeA ? 2 : 0) + (transposeB ? 1 : 0)]!(a, b) as tf.Tensor2D;
 }
 
@@ -87,7 +92,9 @@ function swapLast(x: tf.Tensor): tf.Tensor {
  * Batched `a·b` over the leading axes (same batch shape), with gradients as explicitly transposed
  * untransposed products. (The wasm backend still runs batched products on its slower generic loop.)
  */
-export const batchMatMul = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+export const batchMatMul = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => (kernelOptions.explicitTranspose ? batchMatMulExplicit(a, b) : tf.matMul(a, b));
+
+const batchMatMulExplicit = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
   save([a, b]);
   return {
     value: tf.matMul(a, b),

@@ -42,15 +42,23 @@ describe('training (tiny synthetic data)', () => {
     await initBackend();
   });
 
-  it('trimming all-padding columns is exact', () => {
-    const trainer = new Trainer(ringData(), resolveSettings(undefined, { ...tiny, model: 'sasrec' }));
+  it('trimming all-padding columns and last-query-only attention are exact', () => {
+    const settings = resolveSettings(undefined, { ...tiny, model: 'sasrec' });
+    const trainer = new Trainer(ringData(), settings);
     const inputs = [Int32Array.of(3, 4), Int32Array.of(5, 6, 7), Int32Array.of(9)];
     const full = trainer.model.represent(padBatch(inputs, 8, false));
     const trimmed = trainer.model.represent(padBatch(inputs, 8, true));
+    // The plain form: every layer over every position, then read position L-1.
+    (trainer.model.encoder.settings as { lastQueryOnly?: boolean }).lastQueryOnly = false;
+    const plain = trainer.model.represent(padBatch(inputs, 8, false));
     const a = full.dataSync();
     const b = trimmed.dataSync();
-    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i]!, 5);
-    tf.dispose([full, trimmed]);
+    const c = plain.dataSync();
+    for (let i = 0; i < a.length; i++) {
+      expect(b[i]).toBeCloseTo(a[i]!, 5);
+      expect(c[i]).toBeCloseTo(a[i]!, 5);
+    }
+    tf.dispose([full, trimmed, plain]);
     trainer.dispose();
   });
 
