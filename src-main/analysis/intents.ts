@@ -31,15 +31,24 @@ export interface IntentsReport {
   stability: { from: number; to: number; ari: number }[];
 }
 
+export interface IntentsOptions {
+  metric?: Metric;
+  /** Exact silhouette up to this many rows, a seeded sample of this size above (default 5,000). */
+  maxExact?: number;
+  seed?: number;
+  prototypes?: PrototypeOptions;
+}
+
 export function buildIntentsReport(
   input: IntentsInput,
-  options: { metric?: Metric; maxExact?: number; seed?: number; prototypes?: PrototypeOptions; signal?: AbortSignal } = {},
+  options: IntentsOptions & { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
 ): IntentsReport {
   const sil = silhouette(input.representations, input.assignments, input.k, {
     metric: options.metric ?? 'euclidean',
     maxExact: options.maxExact,
     seed: options.seed,
     signal: options.signal,
+    onProgress: options.onProgress,
   });
   const protos = summarizePrototypes(input, options.prototypes);
   return {
