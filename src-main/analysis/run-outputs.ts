@@ -15,7 +15,7 @@ import { Rng } from '../engine/rng';
 import { getRun, runCheckpoints, type RunRecord } from '../engine/run-store';
 import { readSafetensors } from '../engine/safetensors';
 import type { Db } from '../store/db';
-import { loadSequences } from '../store/datasets';
+import { loadSequences, trainingPopularity } from '../store/datasets';
 import { matrix, type Matrix } from './matrix';
 import type { RunRecommendations } from './recommendations';
 
@@ -41,6 +41,8 @@ export interface RunOutputs {
   numItems: number;
   /** Every user's sequence, item ids 1..N; row u = user u+1. */
   sequences: Int32Array[];
+  /** Training popularity of every item (index = item id): what head/tail and badges use. */
+  popularity: Int32Array;
   /** Representation of each user's training history (sequence without its valid and test items). */
   representations: Matrix;
   /** Full-ranking test outputs (input = sequence without its last item). */
@@ -128,7 +130,7 @@ async function computeOutputs(db: Db, ref: RunCheckpointRef, control: OutputsCon
     } finally {
       tableT.dispose();
     }
-    return { ref, numItems, sequences, representations, recommendations: { runId: ref.run.id, listLength, topItems, topScores, targets, ranks, historyLengths } };
+    return { ref, numItems, sequences, popularity: trainingPopularity({ name: ref.run.dataset, numItems, sequences }), representations, recommendations: { runId: ref.run.id, listLength, topItems, topScores, targets, ranks, historyLengths } };
   } finally {
     model.dispose();
   }

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { analysisMethods } from './contracts/analysis';
 import { datasetMethods } from './contracts/datasets';
 import { jobMethods } from './contracts/jobs';
+import { runAnalysisMethods } from './contracts/run-analysis';
 import { runMethods } from './contracts/runs';
 import { semanticMethods } from './contracts/semantic';
 
@@ -22,6 +23,7 @@ export const contract = {
   ...datasetMethods,
   ...semanticMethods,
   ...analysisMethods,
+  ...runAnalysisMethods,
 } as const;
 
 export type Contract = typeof contract;

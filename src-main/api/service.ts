@@ -4,6 +4,7 @@ import { ApiError, type JobEvent } from './contracts/common';
 import { analysisHandlers } from './handlers/analysis';
 import { datasetHandlers } from './handlers/datasets';
 import { jobHandlers } from './handlers/jobs';
+import { runAnalysisHandlers } from './handlers/run-analysis';
 import { runHandlers } from './handlers/runs';
 import { semanticHandlers } from './handlers/semantic';
 import { JobRunner } from './jobs';
@@ -25,6 +26,7 @@ const handlers: HandlerTable<MethodName> = {
   ...datasetHandlers,
   ...semanticHandlers,
   ...analysisHandlers,
+  ...runAnalysisHandlers,
 };
 
 export interface Service extends WorkstationApi {

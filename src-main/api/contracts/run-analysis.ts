@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { MapInfo, ProjectionMethod } from './analysis';
+import { JobStarted, method } from './common';
+
+/**
+ * Analytics of a trained run (paper §6–§8, docs/analysis.md): intents of its sequence
+ * representations, per-user recommendations, Table-3 groups with beyond-accuracy measures, run
+ * comparison and the reproduction report. All read the run's best checkpoint (else its last).
+ */
+const RunId = z.string().min(1).max(200);
+const RunIds = z.array(RunId).min(1).max(20);
+
+const Item = z.object({ itemId: z.number().int(), text: z.string(), popularity: z.number(), tail: z.boolean() });
+const Metrics = z.record(z.string(), z.number());
+const CheckpointRef = z.object({ kind: z.enum(['best', 'last']), epoch: z.number().int() });
+
+export const RunIntentsResult = z.object({
+  runId: z.string(),
+  checkpoint: CheckpointRef,
+  k: z.number().int(),
+  /** How the prototypes were obtained (so the analyst knows what the colours are). */
+  clustering: z.string(),
+  silhouette: z.number(),
+  silhouetteBasis: z.object({ scored: z.number().int(), total: z.number().int(), sampled: z.boolean(), seed: z.number().int(), metric: z.string() }),
+  map: MapInfo,
+  rows: z.array(z.object({ userId: z.number().int(), x: z.number(), y: z.number(), prototype: z.number().int(), items: z.array(z.number().int()) })),
+  itemTexts: z.record(z.string(), z.string()),
+  prototypes: z.array(
+    z.object({
+      id: z.number().int(),
+      size: z.number().int(),
+      label: z.string(),
+      silhouette: z.number().nullable(),
+      terms: z.array(z.string()),
+      topItems: z.array(z.object({ itemId: z.number().int(), count: z.number().int(), text: z.string() })),
+    }),
+  ),
+});
+export type RunIntentsResult = z.infer<typeof RunIntentsResult>;
+
+const GroupRow = Metrics;
+export const RunSummaryResult = z.object({
+  runId: z.string(),
+  checkpoint: CheckpointRef,
+  groups: z.object({
+    definition: z.record(z.string(), z.number().nullable()),
+    overall: GroupRow,
+    tailItem: GroupRow,
+    headItem: GroupRow,
+    coldUser: GroupRow,
+    hotUser: GroupRow,
+  }),
+  exposure: z.object({ k: z.number().int(), coverage: z.number(), tailShare: z.number(), averagePopularity: z.number(), gini: z.number() }),
+});
+export type RunSummaryResult = z.infer<typeof RunSummaryResult>;
+
+const ReportCell = z.object({ mean: z.number().nullable(), std: z.number().nullable(), n: z.number().int(), paper: z.number().nullable() }).nullable();
+
+export const runAnalysisMethods = {
+  'analysis.runIntents': method({
+    summary:
+      "Intent prototypes of a run: K-means of its users' sequence representations with labels, terms, top items and silhouette, and a 2-D map (a job; its result is a RunIntentsResult).",
+    input: z
+      .object({
+        runId: RunId,
+        method: ProjectionMethod.default('pca'),
+        /** Default: the run's own number of intents, at most users / 5. */
+        k: z.number().int().min(2).max(256).optional(),
+        seed: z.number().int().min(0).default(1),
+        /** Above this many users a seeded sample is mapped, and the result says so. */
+        maxPoints: z.number().int().min(10).max(50_000).default(2000),
+      })
+      .strict(),
+    output: JobStarted,
+  }),
+  'analysis.runNeighbours': method({
+    summary: "Users whose sequence representations are nearest to a user's in the run (the original space, not the map).",
+    input: z.object({ runId: RunId, userId: z.number().int().min(1), k: z.number().int().min(1).max(50).default(8) }).strict(),
+    output: z.array(z.object({ userId: z.number().int(), distance: z.number(), items: z.array(z.string()) })),
+  }),
+  'analysis.runSummary': method({
+    summary: "A run's test outputs: Table-3 group metrics (overall, tail/head items, cold/hot users) and beyond-accuracy measures at K (a job; its result is a RunSummaryResult).",
+    input: z.object({ runId: RunId, k: z.number().int().min(1).max(20).default(10) }).strict(),
+    output: JobStarted,
+  }),
+  'analysis.userRecommendations': method({
+    summary: "One user's history, ground truth (with its rank) and top-K recommendations with scores, popularity and tail flags, from a run's checkpoint.",
+    input: z.object({ runId: RunId, userId: z.number().int().min(1), k: z.number().int().min(1).max(20).default(10) }).strict(),
+    output: z.object({
+      userId: z.number().int(),
+      history: z.array(Item),
+      groundTruth: Item.extend({ rank: z.number().int() }),
+      recommendations: z.array(Item.extend({ rank: z.number().int(), score: z.number().nullable(), hit: z.boolean() })),
+    }),
+  }),
+  'analysis.compareRuns': method({
+    summary: 'Runs side by side: every group and beyond-accuracy number, with the relative difference to the first run.',
+    input: z.object({ runIds: RunIds.min(2), k: z.number().int().min(1).max(20).default(10) }).strict(),
+    output: z.object({
+      runs: z.array(z.object({ runId: z.string(), model: z.string(), dataset: z.string() })),
+      rows: z.array(z.object({ metric: z.string(), values: z.array(z.number().nullable()), relative: z.array(z.number().nullable()) })),
+    }),
+  }),
+  'analysis.report': method({
+    summary: "Paper Tables 2–4 rebuilt from the given runs' test outputs, next to the paper's numbers, with Markdown and HTML for export.",
+    input: z.object({ runIds: RunIds }).strict(),
+    output: z.object({
+      paperSource: z.string().nullable(),
+      paperNote: z.string().optional(),
+      tables: z.array(
+        z.object({
+          title: z.string(),
+          columns: z.array(z.string()),
+          rows: z.array(z.object({ dataset: z.string(), model: z.string(), runs: z.array(z.string()), cells: z.array(ReportCell) })),
+        }),
+      ),
+      markdown: z.string(),
+      html: z.string(),
+    }),
+  }),
+} as const;
