@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMul, dense } from './kernels';
 import { ParameterSet } from './parameters';
-import type { PaddedBatch } from './data';
+import { padBatch, type PaddedBatch } from './data';
 import type { Rng } from './rng';
 
 export interface EncoderSettings {
@@ -44,6 +44,29 @@ export function gelu(x: tf.Tensor): tf.Tensor {
 }
 
 export class SasrecEncoder {
+  /**
+   * Representations of variable-length sequences ([n, D], input order). Rows are encoded in
+   * length groups, each trimmed to its own width, and put back in order: the same function as one
+   * padded batch (rows never interact in the encoder), with far fewer padded columns.
+   */
+  encodeSequences(
+    table: tf.Tensor2D,
+    inputs: readonly Int32Array[],
+    options: EncodeOptions,
+    maxGroups = 8,
+    sequenceInput?: (ids: tf.Tensor2D) => tf.Tensor3D,
+  ): tf.Tensor2D {
+    const L = this.settings.maxSeqLength;
+    const groups = lengthGroups(inputs.map((s) => Math.min(s.length, L)), maxGroups);
+    if (groups.length === 1) return this.encode(table, padBatch(inputs, L), options, sequenceInput);
+    return tf.tidy(() => {
+      const parts = groups.map((g) => this.encode(table, padBatch(g.map((i) => inputs[i]!), L), options, sequenceInput));
+      const position = new Int32Array(inputs.length);
+      groups.flat().forEach((row, k) => (position[row] = k));
+      return tf.gather(tf.concat(parts, 0), tf.tensor1d(position, 'int32')) as tf.Tensor2D;
+    });
+  }
+
   readonly parameters = new ParameterSet();
 
   constructor(
@@ -134,4 +157,40 @@ export class SasrecEncoder {
       return x as tf.Tensor2D; // [b, d]
     });
   }
+}
+
+/**
+ * Splits a batch's sequences into at most `maxGroups` groups of similar length (a DP over the
+ * sorted lengths minimising Σ rows·width·(1 + width/32) + a per-group overhead), so each group is
+ * trimmed to its own width. Returns groups of original row indices.
+ */
+export function lengthGroups(lengths: readonly number[], maxGroups: number, overhead = 2048): number[][] {
+  const order = Array.from(lengths.keys()).sort((a, b) => lengths[a]! - lengths[b]!);
+  const n = order.length;
+  if (maxGroups <= 1 || n <= 1) return [order];
+  const w = order.map((i) => Math.max(1, lengths[i]!));
+  const cost = (from: number, to: number) => (to - from) * w[to - 1]! * (1 + w[to - 1]! / 32) + overhead; // rows [from, to)
+  // best[g][j]: minimal cost of the first j sorted rows in g groups.
+  const best = Array.from({ length: maxGroups + 1 }, () => new Float64Array(n + 1).fill(Infinity));
+  const cut = Array.from({ length: maxGroups + 1 }, () => new Int32Array(n + 1));
+  best[0]![0] = 0;
+  for (let g = 1; g <= maxGroups; g++) {
+    for (let j = 1; j <= n; j++) {
+      for (let i = g - 1; i < j; i++) {
+        // Only cut where the width changes: equal widths gain nothing from a split.
+        if (i > 0 && w[i - 1] === w[i]) continue;
+        const c = best[g - 1]![i]! + cost(i, j);
+        if (c < best[g]![j]!) (best[g]![j] = c), (cut[g]![j] = i);
+      }
+    }
+  }
+  let g = 1;
+  for (let k = 2; k <= maxGroups; k++) if (best[k]![n]! < best[g]![n]!) g = k;
+  const groups: number[][] = [];
+  for (let j = n; g > 0; g--) {
+    const i = cut[g]![j]!;
+    groups.unshift(order.slice(i, j));
+    j = i;
+  }
+  return groups;
 }

@@ -64,6 +64,11 @@ export const TrainingSettings = z
     // Speed (exact unless noted)
     /** Drop columns that are padding in every row of a batch (exact). */
     trimPadding: z.boolean().default(true),
+    /**
+     * Encode each batch in up to this many length groups, each trimmed to its own width (exact: the
+     * same batch and loss; 1 = one padded batch).
+     */
+    lengthGroups: z.number().int().min(1).max(64).default(8),
     /** Group samples of similar length into batches (changes the sampling: not the reference). */
     lengthBuckets: z.boolean().default(false),
     /** Reference loaders use drop_last=True (§2). */

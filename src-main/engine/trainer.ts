@@ -41,9 +41,9 @@ export interface EpochHooks {
   onClustering?: (summary: ClusteringSummary) => void;
 }
 
-function batchItems(ids: Int32Array, targets: Int32Array): Int32Array {
+function batchItems(inputs: readonly Int32Array[], targets: Int32Array): Int32Array {
   const set = new Set<number>(targets);
-  for (const id of ids) if (id > 0) set.add(id);
+  for (const seq of inputs) for (const id of seq) if (id > 0) set.add(id);
   return Int32Array.from(set);
 }
 
@@ -166,7 +166,7 @@ export class Trainer {
       return list.length ? list[this.rng.int(list.length)]! : ids[this.rng.int(ids.length)]!;
     };
     const nearest = (rows: Int32Array[]) => {
-      const h = this.model.encode(this.pad(rows), { training: true, rng: this.rng }, table); // no grad, train mode (§6)
+      const h = tf.tidy(() => this.model.encoder.encodeSequences(table, rows, { training: true, rng: this.rng }, s.lengthGroups, this.model.sequenceInput())); // no grad, train mode (§6)
       const x = h.dataSync() as Float32Array;
       h.dispose();
       return assignNearest(x, rows.length, s.hiddenSize, this.centroids!, s.intents).labels;
@@ -184,27 +184,28 @@ export class Trainer {
   trainStep(ids: Int32Array): StepLosses {
     const s = this.settings;
     const targets = Int32Array.from(ids, (i) => this.samples.target[i]!);
-    const batch = this.pad(Array.from(ids, (i) => this.input(i)));
+    const inputs = Array.from(ids, (i) => this.input(i));
+    const groups = s.trimPadding ? s.lengthGroups : 1;
     const indirec = s.model === 'indirec' && this.model.diffusion && this.centroids;
     let view: tf.Tensor2D | undefined;
-    let condBatch: ReturnType<Trainer['pad']> | undefined;
+    let condInputs: Int32Array[] | undefined;
     if (indirec) {
       const table = this.model.itemTable();
-      condBatch = this.pad(this.conditionInputs(ids, table));
+      condInputs = this.conditionInputs(ids, table);
       // Generated view (§7 sampling): a second train-mode encoding of the condition, no gradient.
-      view = tf.tidy(() => this.model.diffusion!.sample(this.model.encode(condBatch!, { training: true, rng: this.rng }, table), this.rng));
+      view = tf.tidy(() => this.model.diffusion!.sample(this.model.encoder.encodeSequences(table, condInputs!, { training: true, rng: this.rng }, groups, this.model.sequenceInput()), this.rng));
       table.dispose();
     }
     const parts: Record<string, tf.Scalar> = {};
     const { value, grads } = tf.variableGrads(() => {
       const table = this.model.table.weights();
-      const h = this.model.encoder.encode(table, batch, { training: true, rng: this.rng }, this.model.sequenceInput());
+      const h = this.model.encoder.encodeSequences(table, inputs, { training: true, rng: this.rng }, groups, this.model.sequenceInput());
       const rec = recommendationLoss(h, table, targets);
       parts.rec = tf.keep(tf.clone(rec));
       let total: tf.Tensor = tf.mul(rec, s.recWeight);
       if (indirec) {
         const x0 = tf.gather(table, tf.tensor1d(targets, 'int32')) as tf.Tensor2D;
-        const cond = this.model.encoder.encode(table, condBatch!, { training: true, rng: this.rng }, this.model.sequenceInput());
+        const cond = this.model.encoder.encodeSequences(table, condInputs!, { training: true, rng: this.rng }, groups, this.model.sequenceInput());
         const diff = this.model.diffusion!.loss(x0, cond, this.rng);
         const cl = intentContrastiveLoss(view!, h, targets, s.temperature, s.similarity);
         parts.diff = tf.keep(tf.clone(diff));
@@ -213,7 +214,7 @@ export class Trainer {
       }
       // A replaceable item table may add its own (already weighted) term over the batch's items,
       // inputs ∪ targets without padding (LLMDIREC-DESIGN §3: L_align).
-      const aux = this.model.table.auxiliaryLoss?.(tf.tensor1d(batchItems(batch.ids, targets), 'int32'));
+      const aux = this.model.table.auxiliaryLoss?.(tf.tensor1d(batchItems(inputs, targets), 'int32'));
       if (aux) {
         parts[aux.name] = tf.keep(tf.clone(aux.value));
         total = tf.add(total, aux.value);

@@ -8,6 +8,7 @@ import { initBackend } from '../../../src-main/engine/backend';
 import { padBatch, type SequenceData } from '../../../src-main/engine/data';
 import { intentContrastiveLoss, recommendationLoss } from '../../../src-main/engine/losses';
 import { Rng } from '../../../src-main/engine/rng';
+import { lengthGroups } from '../../../src-main/engine/encoder';
 import { resolveSettings } from '../../../src-main/engine/settings';
 import { Trainer } from '../../../src-main/engine/trainer';
 
@@ -45,20 +46,26 @@ describe('training (tiny synthetic data)', () => {
   it('trimming all-padding columns and last-query-only attention are exact', () => {
     const settings = resolveSettings(undefined, { ...tiny, model: 'sasrec' });
     const trainer = new Trainer(ringData(), settings);
-    const inputs = [Int32Array.of(3, 4), Int32Array.of(5, 6, 7), Int32Array.of(9)];
+    const inputs = [Int32Array.of(3, 4), Int32Array.of(5, 6, 7, 1, 2, 3, 4, 5, 6, 7), Int32Array.of(9), Int32Array.of(1, 2, 3, 4, 5, 6)];
     const full = trainer.model.represent(padBatch(inputs, 8, false));
     const trimmed = trainer.model.represent(padBatch(inputs, 8, true));
+    // Length groups (each trimmed to its own width), put back in input order.
+    const grouped = tf.tidy(() => trainer.model.encoder.encodeSequences(trainer.model.table.weights(), inputs, { training: false }, 3));
     // The plain form: every layer over every position, then read position L-1.
     (trainer.model.encoder.settings as { lastQueryOnly?: boolean }).lastQueryOnly = false;
     const plain = trainer.model.represent(padBatch(inputs, 8, false));
     const a = full.dataSync();
     const b = trimmed.dataSync();
     const c = plain.dataSync();
+    const g = grouped.dataSync();
     for (let i = 0; i < a.length; i++) {
       expect(b[i]).toBeCloseTo(a[i]!, 5);
       expect(c[i]).toBeCloseTo(a[i]!, 5);
+      expect(g[i]).toBeCloseTo(a[i]!, 5);
     }
-    tf.dispose([full, trimmed, plain]);
+    // Sorted lengths 1,2,6,8 (rows 2,0,3,1); by hand, {1,2}{6}{8} costs 21.4 < {1}{2}{6,8} 23.2 < {1}{2,6}{8} 25.3.
+    expect(lengthGroups([2, 8, 1, 6], 3, 0)).toEqual([[2, 0], [3], [1]]);
+    tf.dispose([full, trimmed, plain, grouped]);
     trainer.dispose();
   });
 
