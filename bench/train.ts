@@ -59,7 +59,8 @@ async function msPerStep(model: 'sasrec' | 'indirec', v: Variant): Promise<{ ms:
 
 const variants: Variant[] = [
   { name: 'plain padded', overrides: { trimPadding: false }, plain: true },
-  { name: 'engine (default)', overrides: {} },
+  { name: 'engine, one trimmed batch', overrides: { lengthGroups: 1 } },
+  { name: 'engine (default: length groups)', overrides: {} },
   { name: 'engine + length buckets', overrides: { lengthBuckets: true } },
 ];
 
