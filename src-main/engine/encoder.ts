@@ -180,7 +180,10 @@ export function lengthGroups(lengths: readonly number[], maxGroups: number, over
         // Only cut where the width changes: equal widths gain nothing from a split.
         if (i > 0 && w[i - 1] === w[i]) continue;
         const c = best[g - 1]![i]! + cost(i, j);
-        if (c < best[g]![j]!) (best[g]![j] = c), (cut[g]![j] = i);
+        if (c < best[g]![j]!) {
+          best[g]![j] = c;
+          cut[g]![j] = i;
+        }
       }
     }
   }
