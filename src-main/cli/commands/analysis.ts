@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { ItemMapResult } from '../../api/contracts/analysis';
+import type { RunIntentsResult } from '../../api/contracts/run-analysis';
 import { ApiError } from '../../api/contracts/common';
 import { followJob, optionalNumber, printJson, printTable, requireString, type Command } from '../command';
 
@@ -26,7 +27,73 @@ function writeMap(file: string, r: ItemMapResult): void {
   writeFileSync(file, lines.join('\n') + '\n');
 }
 
+const runIds = (value: unknown): string[] => {
+  const ids = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  if (!ids.length) throw new ApiError('validation', 'Missing --runs <id,id,…>');
+  return ids;
+};
+
 export const analysisCommands: Command[] = [
+  {
+    path: ['intents'],
+    summary: "Intent prototypes of a trained run: K-means of its sequence representations, labels, terms, top items, silhouette.",
+    flags: {
+      run: { type: 'string', description: 'Run id (llmdirec runs list)', valueName: 'id' },
+      k: { type: 'string', description: "Prototypes (default: the run's number of intents)", valueName: 'n' },
+      seed: { type: 'string', description: 'Seed of the silhouette sample (default 1)', valueName: 'n' },
+    },
+    async run(args, service, io) {
+      const { jobId } = await service.call('analysis.runIntents', {
+        runId: requireString(args, 'run'),
+        method: 'pca',
+        k: optionalNumber(args, 'k'),
+        seed: optionalNumber(args, 'seed'),
+      });
+      const r = (await followJob(service, jobId, io)) as RunIntentsResult;
+      const result = {
+        k: r.k,
+        silhouette: r.silhouette,
+        silhouetteBasis: r.silhouetteBasis,
+        prototypes: r.prototypes.map((p) => ({ id: p.id, size: p.size, label: p.label, topItems: p.topItems, terms: p.terms, silhouette: p.silhouette })),
+        // The engine re-clusters every epoch without storing the assignments, so there is nothing to compare yet.
+        stability: null,
+        runId: r.runId,
+        checkpoint: r.checkpoint,
+        clustering: r.clustering,
+        notes: ['stability is null: per-epoch K-means assignments are not stored by training runs yet'],
+      };
+      if (args.json) return printJson(io, result);
+      const basis = r.silhouetteBasis.sampled ? `seeded sample of ${r.silhouetteBasis.scored} of ${r.silhouetteBasis.total}` : `all ${r.silhouetteBasis.total}`;
+      io.out(`${r.clustering}\nSilhouette ${r.silhouette.toFixed(4)} (${r.silhouetteBasis.metric}, ${basis} representations)`);
+      printTable(
+        io,
+        result.prototypes.map((p) => ({ ...p, silhouette: p.silhouette === null ? '-' : p.silhouette.toFixed(4), terms: p.terms.slice(0, 5).join(', '), topItems: p.topItems.slice(0, 3).map((i) => i.text).join('; ') })),
+        ['id', 'size', 'label', 'silhouette', 'terms', 'topItems'],
+      );
+    },
+  },
+  {
+    path: ['report'],
+    summary: "Paper Tables 2–4 from runs, next to the paper's numbers, mean ± std over seeds (--format md | json | html).",
+    flags: {
+      runs: { type: 'string', description: 'Run ids, comma separated', valueName: 'id,id,…' },
+      format: { type: 'string', description: 'md (default) | json | html', valueName: 'f' },
+      out: { type: 'string', description: 'Write the report to a file instead of stdout', valueName: 'file' },
+    },
+    async run(args, service, io) {
+      const format = (args.flags.format as string | undefined) ?? (args.json ? 'json' : 'md');
+      if (!['md', 'json', 'html'].includes(format)) throw new ApiError('validation', `--format must be md, json or html (got "${format}")`);
+      const r = await service.call('analysis.report', { runIds: runIds(args.flags.runs) });
+      const { markdown, html, ...tables } = r;
+      const text = format === 'md' ? markdown : format === 'html' ? html : JSON.stringify(tables, null, 2);
+      const out = args.flags.out as string | undefined;
+      if (out) {
+        writeFileSync(out, text.endsWith('\n') ? text : `${text}\n`);
+        io.err(`Report written to ${out}`);
+      } else io.out(text);
+      if (r.paperNote) io.err(r.paperNote);
+    },
+  },
   {
     path: ['map', 'items'],
     summary: "2-D map of a dataset's item embeddings (semantic view) with labelled item groups; --out writes CSV or JSON.",
