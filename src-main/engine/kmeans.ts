@@ -3,7 +3,7 @@
  * `niter` iterations per pass, `nredo` passes keeping the best objective, seeded, training on at
  * most K·maxPointsPerCentroid sampled points, empty clusters re-seeded by splitting a large one
  * (as faiss does), and warm start: given the previous centroids, every pass continues from them.
- * Distances are matrix products: ‖x‖² − 2·x·cᵀ + ‖c‖² (the ‖x‖² term does not change the argmin).
+ * Distances are matrix products: ‖x‖² − 2·x·cᵀ + ‖c‖² (see `assignNearest`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { matMul } from './kernels';
@@ -28,26 +28,51 @@ export interface KMeansResult {
   objective: number;
 }
 
-/** Nearest centroid of each row of X (n×d) and the squared distance to it, chunked matrix products. */
+/**
+ * Nearest centroid of each row of X (n×d) and the squared distance to it. One product per chunk:
+ * [x, 1]·[cᵀ; −‖c‖²/2] = x·c − ‖c‖²/2, whose arg-max is the nearest centroid (no broadcast ops,
+ * which are slow on wasm); the distance is ‖x‖² − 2·max.
+ */
 export function assignNearest(x: Float32Array, n: number, d: number, centroids: Float32Array, k: number, chunkRows = 16384): { labels: Int32Array; dist: Float64Array } {
   const labels = new Int32Array(n);
   const dist = new Float64Array(n);
-  const cT = tf.tidy(() => tf.transpose(tf.tensor2d(centroids, [k, d]))) as tf.Tensor2D; // [d, k]
-  const cNorm = tf.tidy(() => tf.sum(tf.square(cT), 0, true)); // [1, k]
+  const aug = new Float32Array((d + 1) * k); // [d+1, k]
+  for (let c = 0; c < k; c++) {
+    let norm = 0;
+    for (let j = 0; j < d; j++) {
+      const v = centroids[c * d + j]!;
+      aug[j * k + c] = v;
+      norm += v * v;
+    }
+    aug[d * k + c] = -norm / 2;
+  }
+  const cAug = tf.tensor2d(aug, [d + 1, k]);
   try {
     for (let start = 0; start < n; start += chunkRows) {
       const rows = Math.min(chunkRows, n - start);
+      const xs = new Float32Array(rows * (d + 1));
+      const xNorm = new Float64Array(rows);
+      for (let r = 0; r < rows; r++) {
+        let norm = 0;
+        for (let j = 0; j < d; j++) {
+          const v = x[(start + r) * d + j]!;
+          xs[r * (d + 1) + j] = v;
+          norm += v * v;
+        }
+        xs[r * (d + 1) + d] = 1;
+        xNorm[r] = norm;
+      }
       const [lab, best] = tf.tidy(() => {
-        const xs = tf.tensor2d(x.subarray(start * d, (start + rows) * d), [rows, d]);
-        const partial = tf.sub(cNorm, tf.mul(matMul(xs, cT), 2)); // ‖c‖² − 2x·c
-        return [tf.argMin(partial, 1), tf.add(tf.min(partial, 1), tf.sum(tf.square(xs), 1))];
+        const score = matMul(tf.tensor2d(xs, [rows, d + 1]), cAug);
+        return [tf.argMax(score, 1), tf.max(score, 1)];
       });
       labels.set(lab!.dataSync() as Int32Array, start);
-      dist.set(best!.dataSync() as Float32Array, start);
+      const b = best!.dataSync() as Float32Array;
+      for (let r = 0; r < rows; r++) dist[start + r] = Math.max(0, xNorm[r]! - 2 * b[r]!);
       tf.dispose([lab!, best!]);
     }
   } finally {
-    tf.dispose([cT, cNorm]);
+    cAug.dispose();
   }
   return { labels, dist };
 }
