@@ -45,44 +45,44 @@ export async function answerRanks(ranker: Ranker, cases: readonly EvaluationCase
   // Users of similar length share a batch so trimming keeps few columns; results are per user, so exact.
   const order = Array.from(cases.keys()).sort((a, b) => Math.min(cases[a]!.input.length, L) - Math.min(cases[b]!.input.length, L));
   const ranks = new Int32Array(cases.length);
-  const tableT = tf.tidy(() => tf.transpose(ranker.itemTable())) as tf.Tensor2D; // (the owned table is disposed by tidy) // [D, V], untransposed product below
-  const rows = tableT.shape[1];
+  const table = ranker.itemTable(); // [V, D], owned here
+  const tableAug = tf.tidy(() => tf.concat([tf.transpose(table), tf.ones([1, table.shape[0]])], 0)) as tf.Tensor2D; // [D+1, V]
+  const rows = table.shape[0];
   try {
     for (let start = 0; start < order.length; start += batchSize) {
       if (options.signal?.aborted) throw Object.assign(new Error('Cancelled'), { name: 'AbortError' });
       const idx = order.slice(start, start + batchSize);
       const batch = padBatch(idx.map((i) => cases[i]!.input), L);
-      // Flat indices into the [b, V] score matrix: each row's answer, and its excluded items (deduplicated).
-      const answerAt = Int32Array.from(idx, (i, r) => r * rows + cases[i]!.answer);
+      const answers = Int32Array.from(idx, (i) => cases[i]!.answer);
+      // Excluded entries (history, padding and mask rows) and the answer itself are corrected for afterwards.
       const excludedAt: number[] = [];
       const excludedRow: number[] = [];
       idx.forEach((i, r) => {
-        const answer = cases[i]!.answer;
-        for (const item of new Set([0, rows - 1, ...cases[i]!.input])) {
-          if (item === answer) continue;
+        for (const item of new Set([0, rows - 1, cases[i]!.answer, ...cases[i]!.input])) {
           excludedAt.push(r * rows + item);
           excludedRow.push(r);
         }
       });
-      const [higherTensor, answerTensor, excludedTensor] = tf.tidy(() => {
-        const scores = tf.reshape(matMul(ranker.represent(batch), tableT), [-1]); // [b·V]
-        const answerScore = tf.gather(scores, tf.tensor1d(answerAt, 'int32'));
-        // step(score − answer) is 1 exactly where an item scores strictly higher. (A broadcast
-        // `greater` is ~10× slower on wasm than a subtraction followed by a unary kernel.)
-        const higher = tf.sum(tf.step(tf.sub(tf.reshape(scores, [idx.length, rows]), tf.reshape(answerScore, [-1, 1]))), 1);
-        return [higher, answerScore, tf.gather(scores, tf.tensor1d(excludedAt, 'int32'))];
+      const [higherTensor, excludedTensor] = tf.tidy(() => {
+        const h = ranker.represent(batch);
+        const answerScore = tf.sum(tf.mul(h, tf.gather(table, tf.tensor1d(answers, 'int32'))), 1, true); // [b, 1]
+        // [h, −s_a]·[Eᵀ; 1] = score − answer score in one product: no broadcast subtraction (slow on
+        // wasm); step(·) is 1 exactly where an item scores strictly higher.
+        const margin = matMul(tf.concat([h, tf.neg(answerScore)], 1) as tf.Tensor2D, tableAug); // [b, V]
+        const higher = tf.sum(tf.step(margin), 1);
+        return [higher, tf.gather(tf.reshape(margin, [-1]), tf.tensor1d(excludedAt, 'int32'))];
       });
       const values = Int32Array.from((await higherTensor.data()) as Float32Array);
-      const answerScores = (await answerTensor.data()) as Float32Array;
-      const excludedScores = (await excludedTensor.data()) as Float32Array;
-      tf.dispose([higherTensor, answerTensor, excludedTensor]);
-      // Excluded items that outscored the answer do not count toward its rank.
-      for (let e = 0; e < excludedAt.length; e++) if (excludedScores[e]! > answerScores[excludedRow[e]!]!) values[excludedRow[e]!]!--;
+      const excludedMargins = (await excludedTensor.data()) as Float32Array;
+      tf.dispose([higherTensor, excludedTensor]);
+      // Excluded items that outscored the answer do not count toward its rank (nor the answer itself,
+      // whose margin is only rounding noise around 0).
+      for (let e = 0; e < excludedAt.length; e++) if (excludedMargins[e]! > 0) values[excludedRow[e]!]!--;
       idx.forEach((i, r) => (ranks[i] = values[r]!));
       options.onProgress?.(Math.min(start + batchSize, order.length), order.length);
     }
   } finally {
-    tableT.dispose();
+    tf.dispose([table, tableAug]);
   }
   return ranks;
 }
