@@ -64,18 +64,29 @@ describe('training runs', () => {
     db.close();
   }, 180_000);
 
-  it('cancel stops the worker and marks the run cancelled', async () => {
+  it('pause holds the worker between steps, resume continues, cancel stops it and marks the run cancelled', async () => {
     const { db, file } = await tinyDb('cancel');
     const jobs = new JobRunner();
-    let cancelled = false;
+    const steps: number[] = [];
+    let pausedAt = -1;
     jobs.onEvent((e) => {
-      if (e.type === 'progress' && !cancelled) {
-        cancelled = true;
-        jobs.cancel(e.jobId);
-      }
+      if (e.type !== 'progress') return;
+      steps.push(e.done);
+      if (pausedAt < 0) {
+        pausedAt = e.done;
+        jobs.pause(e.jobId);
+      } else if (steps.length > 3) jobs.cancel(e.jobId);
     });
     const { jobId, runId } = startRun({ db, dbFile: file, jobs }, { dataset: 'ring', model: 'sasrec', epochs: 50, settings: tiny });
+    while (pausedAt < 0) await new Promise((r) => setTimeout(r, 50));
+    const seen = steps.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    // At most the step in flight when the pause arrived completes while paused.
+    expect(steps.length).toBeLessThanOrEqual(seen + 1);
+    expect(getRun(db, runId)!.status).toBe('paused');
+    jobs.resume(jobId);
     await expect(jobs.wait(jobId)).rejects.toThrow(/Cancelled/);
+    expect(steps.length).toBeGreaterThan(seen + 1);
     // The worker writes the final status just before it exits.
     await new Promise((r) => setTimeout(r, 500));
     expect(getRun(db, runId)!.status).toBe('cancelled');
