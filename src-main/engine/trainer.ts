@@ -86,9 +86,8 @@ export class Trainer {
     return padBatch(inputs, this.settings.maxSeqLength, this.settings.trimPadding);
   }
 
-  /** Representations of all training samples in sample order (eval mode, §5), shortest-first batches. */
-  sampleRepresentations(): Float32Array {
-    const n = this.samples.count;
+  /** Representations of the first `n` (default all) training samples in sample order (eval mode, §5), shortest-first batches. */
+  sampleRepresentations(n = this.samples.count): Float32Array {
     const d = this.settings.hiddenSize;
     const out = new Float32Array(n * d);
     const L = this.settings.maxSeqLength;
@@ -109,13 +108,16 @@ export class Trainer {
     return out;
   }
 
-  /** §5: K-means over the representations of the training samples, warm-started from last epoch. */
-  cluster(): ClusteringSummary {
+  /**
+   * §5: K-means over the representations of the training samples, warm-started from last epoch.
+   * `limit` clusters only the first samples (benchmarks).
+   */
+  cluster(limit?: number): ClusteringSummary {
     const t0 = performance.now();
     const s = this.settings;
     // The reference clusters the drop_last prefix of the sequential loader (§5).
-    const n = s.dropLast ? this.stepsPerEpoch * s.batchSize : this.samples.count;
-    const x = this.sampleRepresentations().subarray(0, n * s.hiddenSize);
+    const n = Math.min(limit ?? Infinity, s.dropLast ? this.stepsPerEpoch * s.batchSize : this.samples.count);
+    const x = this.sampleRepresentations(n);
     const result = kmeans(x, n, s.hiddenSize, {
       k: s.intents,
       iterations: s.kmeansIterations,
@@ -130,8 +132,8 @@ export class Trainer {
     return { sizes: Array.from(result.sizes), objective: result.objective, seconds: (performance.now() - t0) / 1000 };
   }
 
-  beginEpoch(): ClusteringSummary | undefined {
-    const clustering = this.settings.model === 'indirec' && this.samples.count > this.settings.intents ? this.cluster() : undefined;
+  beginEpoch(clusterLimit?: number): ClusteringSummary | undefined {
+    const clustering = this.settings.model === 'indirec' && this.samples.count > this.settings.intents ? this.cluster(clusterLimit) : undefined;
     this.order = this.epochOrder();
     return clustering;
   }
