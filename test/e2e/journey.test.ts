@@ -132,12 +132,124 @@ describe('analyst journey (web mode)', { skip: reason }, () => {
     await screenshot(page, '08-prompts-embedded');
   });
 
-  it('shows every other page', async () => {
-    for (const id of ['training', 'intents', 'recommendations', 'runs']) {
-      await page.getByTestId(`nav-${id}`).click();
-      await page.getByTestId(`page-${id}`).waitFor();
-      await screenshot(page, `10-${id}`);
-    }
+  /** Picks the option of a run select whose label starts with the model name. */
+  async function pickRun(testId: string, model: string): Promise<void> {
+    const select = page.getByTestId(testId);
+    await select.locator('option').first().waitFor({ state: 'attached' });
+    const value = await select.evaluate((el, m) => [...(el as HTMLSelectElement).options].find((o) => o.text.startsWith(`${m} `))?.value, model);
+    assert.ok(value, `a ${model} run is offered`);
+    await select.selectOption(value);
+  }
+
+  /** Starts a short run with the quick-look settings and waits for it to finish; returns the steps seen while it ran. */
+  async function trainShort(model: 'indirec' | 'sasrec'): Promise<number[]> {
+    await page.getByTestId('train-model').selectOption(model);
+    await page.getByTestId('quick-settings').click();
+    assert.equal(await page.getByTestId('train-epochs').inputValue(), '2');
+    await page.getByTestId('train-start').click();
+    const status = page.getByTestId('training-status');
+    await status.locator(`[data-testid=job-progress][data-state=running]`).waitFor({ timeout: 30_000 });
+    // The loss curve gets new points while the run is still running.
+    const steps = async () => Number(/· (\d+) steps/i.exec((await page.getByTestId('training-curves').locator('h3').first().innerText()) ?? '')?.[1] ?? 0);
+    await page.waitForFunction(() => /· [1-9]\d* steps/.test(document.querySelector('[data-testid=training-curves] h3')?.textContent ?? ''), null, { timeout: 60_000 });
+    const first = await steps();
+    await page.waitForFunction(
+      (n) => Number(/· (\d+) steps/.exec(document.querySelector('[data-testid=training-curves] h3')?.textContent ?? '')?.[1] ?? 0) > n,
+      first,
+      { timeout: 60_000 },
+    );
+    const second = await steps();
+    assert.equal(await status.locator('[data-testid=job-progress]').getAttribute('data-state'), 'running', 'the second point arrived while running');
+    await status
+      .locator('[data-testid=job-progress][data-state=succeeded]')
+      .waitFor({ timeout: 240_000 })
+      .catch(async (error: Error) => {
+        await screenshot(page, `failed-training-${model}`);
+        throw new Error(`${error.message}\nTraining status: ${await status.innerText()}`);
+      });
+    await page.waitForFunction(() => /\d\.\d{4}/.test(document.querySelector('[data-testid=train-test]')?.textContent ?? ''), null, { timeout: 20_000 });
+    return [first, second];
+  }
+
+  it('trains a short InDiRec run on the demo with live curves', async () => {
+    await page.getByTestId('dataset-select').selectOption('demo');
+    await page.getByTestId('nav-training').click();
+    await page.getByTestId('run-form').waitFor();
+    await screenshot(page, '10-training-form');
+    const [first, second] = await trainShort('indirec');
+    assert.ok(second > first, `curve grew from ${first} to ${second} steps while running`);
+    assert.match(await page.getByTestId('train-backend').innerText(), /wasm|cpu|tensorflow/);
+    await page.getByTestId('curve-valid').locator('canvas').waitFor();
+    await page.getByTestId('training-status').scrollIntoViewIfNeeded();
+    await screenshot(page, '11-training-indirec');
+  });
+
+  it('shows the intents map, silhouette and prototypes of the run', async () => {
+    await page.getByTestId('nav-intents').click();
+    await pickRun('intents-run', 'indirec');
+    await page.getByTestId('intents-compute').click();
+    await page.getByTestId('silhouette').waitFor({ timeout: 120_000 });
+    const silhouette = Number(await page.getByTestId('silhouette').innerText());
+    assert.ok(silhouette > -1 && silhouette <= 1, `silhouette ${silhouette}`);
+    assert.match(await page.getByTestId('intents-sampling').innerText(), /^\d+ of 1500$/);
+    assert.ok((await page.getByTestId('prototype-cards').locator('.card').count()) >= 2);
+    await page.getByTestId('intents-map').locator('canvas').waitFor();
+    await page.getByTestId('intents-search').fill('cake');
+    assert.match(await page.getByTestId('intents-matches').innerText(), /^[1-9]\d* users match/);
+    await page.locator('[data-testid^=match-user-]').first().click();
+    await page.getByTestId('neighbours').locator('tbody tr').first().waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('neighbours').locator('tbody tr').count(), 8);
+    await screenshot(page, '12-intents');
+    await page.getByTestId('prototype-cards').scrollIntoViewIfNeeded();
+    await screenshot(page, '12-intents-prototypes');
+  });
+
+  it("shows a user's recommendations with group and beyond-accuracy metrics", async () => {
+    await page.getByTestId('nav-recommendations').click();
+    await pickRun('recs-run', 'indirec');
+    await page.getByTestId('recs-user-view').waitFor({ timeout: 120_000 });
+    assert.equal(await page.getByTestId('recs-list').locator('tbody tr').count(), 10);
+    assert.match(await page.getByTestId('recs-truth').innerText(), /ranked \d+ of all items/);
+    const groups = await page.getByTestId('group-metrics').innerText();
+    for (const g of ['Overall', 'Tail items', 'Head items', 'Cold users', 'Hot users']) assert.ok(groups.includes(g), g);
+    assert.match(await page.getByTestId('beyond-accuracy').innerText(), /Gini@10\s+0\.\d{3}/i);
+    await screenshot(page, '13-recommendations');
+  });
+
+  it('trains a second short run (SASRec) and compares the two', async () => {
+    await page.getByTestId('nav-training').click();
+    await trainShort('sasrec');
+    await screenshot(page, '14-training-sasrec');
+    await page.getByTestId('nav-recommendations').click();
+    await page.getByTestId('recs-user-view').waitFor({ timeout: 120_000 });
+    const picks = page.locator('[data-testid^=compare-pick-]');
+    assert.equal(await picks.count(), 2);
+    await picks.nth(0).check();
+    await picks.nth(1).check();
+    await page.getByTestId('compare-start').click();
+    const table = page.getByTestId('compare-table');
+    await table.waitFor({ timeout: 120_000 });
+    assert.match(await table.innerText(), /overall HR@10/);
+    assert.match(await table.innerText(), /[+-]\d+\.\d %/);
+    await table.scrollIntoViewIfNeeded();
+    await screenshot(page, '15-recommendations-compare');
+  });
+
+  it('lists the runs and builds the paper-style report', async () => {
+    await page.getByTestId('nav-runs').click();
+    const rows = page.getByTestId('runs-table').locator('tbody tr');
+    await rows.nth(1).waitFor();
+    assert.equal(await rows.count(), 2);
+    for (const box of await page.locator('[data-testid^=run-pick-]').all()) await box.check();
+    await screenshot(page, '16-runs-table');
+    await page.getByTestId('report-build').click();
+    await page.getByTestId('report-table').first().waitFor({ timeout: 120_000 });
+    const text = await page.getByTestId('report').innerText();
+    assert.match(text, /Table 2/i);
+    assert.match(text, /demo\s+InDiRec\s+1\s+0\.\d{4}/);
+    assert.match(text, /demo\s+SASRec\s+1\s+0\.\d{4}/);
+    await page.getByTestId('report').scrollIntoViewIfNeeded();
+    await screenshot(page, '17-runs-report');
   });
 
   it('raised no script errors', () => {
