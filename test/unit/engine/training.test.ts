@@ -130,7 +130,9 @@ describe('training (tiny synthetic data)', () => {
       trainer.dispose();
       return recs;
     };
+    const alive = tf.memory().numTensors;
     const first = await run();
+    expect(tf.memory().numTensors).toBe(alive); // a disposed trainer leaves nothing behind
     expect(first[first.length - 1]!).toBeLessThan(first[0]! * 0.8);
     const second = await run();
     expect(second).toEqual(first);
