@@ -27,11 +27,18 @@ export function openDb(file: string, options: { readonly?: boolean } = {}): Db {
 export function migrate(db: Db, all: readonly Migration[]): void {
   const versions = all.map((m) => m.version);
   if (new Set(versions).size !== versions.length) throw new Error('Duplicate migration version');
+  const userVersion = db.pragma('user_version', { simple: true }) as number;
+  const tracked = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]));
+  if (!tracked && userVersion > 0) {
+    // A database from before per-version tracking recorded only its highest version, with every
+    // migration up to it applied.
+    const insert = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 'before tracking')");
+    for (const m of all) if (m.version <= userVersion) insert.run(m.version, m.name);
+  }
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   const known = new Set(versions);
   const unknown = [...applied].filter((v) => !known.has(v));
-  const userVersion = db.pragma('user_version', { simple: true }) as number;
   if (unknown.length > 0 || userVersion > Math.max(0, ...versions)) {
     throw new Error(
       `This database was written by a newer version of the workstation (schema ${Math.max(userVersion, ...unknown)}, this build knows ${Math.max(0, ...versions)}).`,

@@ -42,3 +42,13 @@ describe('migrations owned by several capabilities', () => {
     db.close();
   });
 });
+
+describe('databases from before per-version tracking', () => {
+  it('are recognised by their user_version and not migrated twice', () => {
+    const db = openDb(':memory:');
+    db.exec('DROP TABLE schema_migrations');
+    expect(() => migrate(db, migrations)).not.toThrow();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: migrations.length });
+    db.close();
+  });
+});
