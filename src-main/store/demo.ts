@@ -5,6 +5,7 @@ import { writeDataset } from './datasets';
 import { DEMO_INTENTS, GENERAL_ITEMS } from './demo-catalogue';
 import { InteractionLog } from './import/interaction-log';
 import { preprocess, type PreparedDataset } from './import/preprocess';
+import { seededRandom } from '../random';
 
 export interface DemoOptions {
   name: string;
@@ -32,18 +33,6 @@ export const DEMO_SHAPE = {
 };
 
 export const NOISE_INTENT = GENERAL_ITEMS.intent;
-
-/** mulberry32: a tiny seeded PRNG; the demo must be identical on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface CatalogueItem {
   id: string;

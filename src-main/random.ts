@@ -1,6 +1,7 @@
 /**
- * Seeded randomness for everything the analyses sample or initialise, so that a map, a silhouette
- * sample or a nearest-neighbour probe is reproducible from its seed (issue #5: "seeded, size shown").
+ * Seeded randomness for everything sampled or initialised outside training (the demo catalogue, a
+ * map, a silhouette sample), so each is reproducible from its seed. Training uses the engine's
+ * `Rng`, whose state is saved in checkpoints.
  */
 
 /** mulberry32: a small, fast 32-bit generator; returns uniform numbers in [0, 1). */
