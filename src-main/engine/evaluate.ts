@@ -4,9 +4,11 @@
  *
  * No top-k sort is needed: the 0-based rank of the answer is the number of eligible items scored
  * strictly higher, counted on the whole [users × items] matrix at once. Excluded from the ranking:
- * the user's history items, padding row 0 and the reference's unused mask row V-1 (§15 shows the
- * golden numbers do not change). The answer keeps its own score even when it also occurs in the
- * history (Yelp has repeats; the reference would score it 0).
+ * padding row 0 and the reference's unused mask row V-1 (§15 shows the golden numbers do not change).
+ * History items follow the reference (§10): their score is set to 0, not −∞ — the answer included
+ * when it also occurs in the history (Yelp has repeats), and a history item at 0 outranks an answer
+ * with a negative score. History items are never counted above an answer scored 0 (ties are not
+ * "strictly higher").
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { padBatch, type EvaluationCase, type PaddedBatch } from './data';
@@ -63,21 +65,30 @@ export async function answerRanks(ranker: Ranker, cases: readonly EvaluationCase
           excludedRow.push(r);
         }
       });
-      const [higherTensor, excludedTensor] = tf.tidy(() => {
+      // §10: an answer that is also a history item is scored 0 like every history item.
+      const historyOf = idx.map((i) => new Set(cases[i]!.input));
+      const answerKept = Float32Array.from(idx, (i, r) => (historyOf[r]!.has(cases[i]!.answer) ? 0 : 1));
+      const [higherTensor, excludedTensor, answerTensor] = tf.tidy(() => {
         const h = ranker.represent(batch);
-        const answerScore = tf.sum(tf.mul(h, tf.gather(table, tf.tensor1d(answers, 'int32'))), 1, true); // [b, 1]
+        const raw = tf.sum(tf.mul(h, tf.gather(table, tf.tensor1d(answers, 'int32'))), 1, true); // [b, 1]
+        const answerScore = tf.mul(raw, tf.tensor2d(answerKept, [idx.length, 1]));
         // [h, −s_a]·[Eᵀ; 1] = score − answer score in one product: no broadcast subtraction (slow on
         // wasm); step(·) is 1 exactly where an item scores strictly higher.
         const margin = matMul(tf.concat([h, tf.neg(answerScore)], 1) as tf.Tensor2D, tableAug); // [b, V]
         const higher = tf.sum(tf.step(margin), 1);
-        return [higher, tf.gather(tf.reshape(margin, [-1]), tf.tensor1d(excludedAt, 'int32'))];
+        return [higher, tf.gather(tf.reshape(margin, [-1]), tf.tensor1d(excludedAt, 'int32')), answerScore];
       });
       const values = Int32Array.from((await higherTensor.data()) as Float32Array);
       const excludedMargins = (await excludedTensor.data()) as Float32Array;
-      tf.dispose([higherTensor, excludedTensor]);
-      // Excluded items that outscored the answer do not count toward its rank (nor the answer itself,
-      // whose margin is only rounding noise around 0).
+      const answerScores = (await answerTensor.data()) as Float32Array;
+      tf.dispose([higherTensor, excludedTensor, answerTensor]);
+      // Excluded entries that outscored the answer are taken back out of the count (the answer's own
+      // margin is rounding noise around 0, or its real score against the 0 it gets as a history item).
       for (let e = 0; e < excludedAt.length; e++) if (excludedMargins[e]! > 0) values[excludedRow[e]!]!--;
+      // History items sit at 0: above an answer that scores below 0 (§10).
+      idx.forEach((i, r) => {
+        if (answerScores[r]! < 0) for (const item of historyOf[r]!) if (item > 0 && item < rows - 1 && item !== cases[i]!.answer) values[r]!++;
+      });
       idx.forEach((i, r) => (ranks[i] = values[r]!));
       options.onProgress?.(Math.min(start + batchSize, order.length), order.length);
     }
