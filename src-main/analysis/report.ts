@@ -17,6 +17,8 @@ export interface ReportRun {
   metrics: Record<string, number>;
   /** Table-3 groups, keyed like the paper's columns without the metric: overall, tail_item, head_item, cold_user, hot_user. */
   groups?: Record<string, Record<string, number>>;
+  /** History lengths that made a user cold (≤ coldMaxLength) or hot (≥ hotMinLength) in this run's groups. */
+  groupDefinition?: { coldMaxLength: number | null; hotMinLength: number | null };
 }
 
 export interface PaperResults {
@@ -43,6 +45,8 @@ export interface ReproductionReport {
   /** Why paper numbers are missing, when they are. */
   paperNote?: string;
   tables: ReportTable[];
+  /** Per dataset: the cold/hot history-length thresholds Table 3 used (printed under it). */
+  groupDefinitions: { dataset: string; coldMaxLength: number | null; hotMinLength: number | null }[];
 }
 
 /** Reads the paper's numbers; absent or unreadable → null with a reason to print. */
@@ -117,11 +121,28 @@ export function buildReport(runs: readonly ReportRun[], paper: PaperResults | nu
         rows: rows(groupColumns, 'table3_groups', (r, c) => {
           const [g, m] = [c.slice(0, c.lastIndexOf('_')), c.slice(c.lastIndexOf('_') + 1)];
           return r.groups?.[g]?.[m];
-        }, (m) => ['CaDiRec', 'InDiRec', 'LLMDiRec'].includes(m)).filter((row) => row.cells.some((c) => c && c.n > 0)),
+        }, (m) => ['SASRec', 'CaDiRec', 'InDiRec', 'LLMDiRec'].includes(m)).filter((row) => row.cells.some((c) => c && c.n > 0)),
       },
       { title: 'Table 4 — ablation of fusion and alignment', columns: overallColumns, rows: rows(overallColumns, 'table4_ablation', (r, c) => r.metrics[c], (m) => table4Models.has(m)) },
     ],
+    groupDefinitions: groupDefinitions(runs),
   };
+}
+
+/** The thresholds are a property of the dataset (same split for every model), so one line per dataset. */
+function groupDefinitions(runs: readonly ReportRun[]): ReproductionReport['groupDefinitions'] {
+  const seen = new Map<string, ReproductionReport['groupDefinitions'][number]>();
+  for (const r of runs) {
+    const dataset = paperDatasetName(r.dataset);
+    if (r.groupDefinition && !seen.has(dataset)) seen.set(dataset, { dataset, ...r.groupDefinition });
+  }
+  return [...seen.values()].sort((a, b) => (a.dataset < b.dataset ? -1 : 1));
+}
+
+/** "Beauty: cold users have histories of ≤ 4 items, hot users ≥ 13 items." */
+export function groupDefinitionLines(report: ReproductionReport): string[] {
+  const n = (v: number | null): string => (v === null ? '—' : String(v));
+  return report.groupDefinitions.map((d) => `${d.dataset}: cold users have histories of ≤ ${n(d.coldMaxLength)} items, hot users ≥ ${n(d.hotMinLength)} items.`);
 }
 
 const num = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '—');
@@ -138,6 +159,8 @@ export function reportToMarkdown(report: ReproductionReport, groupsNote?: string
   for (const t of report.tables) {
     out.push(`## ${t.title}`, '');
     if (t.title.startsWith('Table 3') && groupsNote) out.push(groupsNote, '');
+    if (t.title.startsWith('Table 3')) for (const line of groupDefinitionLines(report)) out.push(`- ${line}`);
+    if (t.title.startsWith('Table 3') && report.groupDefinitions.length) out.push('');
     if (!t.rows.length) {
       out.push('No runs for this table.', '');
       continue;
@@ -156,6 +179,7 @@ export function reportToHtml(report: ReproductionReport, groupsNote?: string): s
   for (const t of report.tables) {
     parts.push(`<h2>${esc(t.title)}</h2>`);
     if (t.title.startsWith('Table 3') && groupsNote) parts.push(`<p>${esc(groupsNote)}</p>`);
+    if (t.title.startsWith('Table 3') && report.groupDefinitions.length) parts.push(`<ul>${groupDefinitionLines(report).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`);
     if (!t.rows.length) {
       parts.push('<p>No runs for this table.</p>');
       continue;

@@ -56,6 +56,8 @@ export const LIST_LENGTH = 20;
 export interface OutputsControl {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, message: string) => void;
+  /** Computes the outputs elsewhere (run-outputs-runner.ts: in a worker thread); cached the same way. */
+  compute?: (ref: RunCheckpointRef) => Promise<RunOutputs>;
 }
 
 /** Cached outputs of a run's checkpoint; computes them (with progress) the first time. */
@@ -64,7 +66,7 @@ export function runOutputs(db: Db, runId: string, control: OutputsControl = {}):
   const key = `${ref.file}\u0000${statSync(ref.file).mtimeMs}`;
   let hit = cache.get(key);
   if (!hit) {
-    hit = computeOutputs(db, ref, control);
+    hit = control.compute ? control.compute(ref) : computeOutputs(db, ref, control);
     cache.set(key, hit);
     hit.catch(() => cache.delete(key));
     while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);

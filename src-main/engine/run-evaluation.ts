@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Db } from '../store/db';
 import { initBackend } from './backend';
 import { leaveOneOutCases, type Split } from './data';
-import { evaluateRanking, type RankingMetrics } from './evaluate';
+import { evaluateRanking, type EvaluateOptions, type RankingMetrics } from './evaluate';
 import { RecommenderModel, loadReferenceCheckpoint } from './model';
 import { Rng } from './rng';
 import { getRun, runCheckpoints } from './run-store';
@@ -12,14 +12,17 @@ import { readSafetensors } from './safetensors';
 
 export type EvaluationReport = RankingMetrics & { backend: string; seconds: number };
 
-export async function evaluateCheckpoint(db: Db, dataset: string, file: string, split: Split = 'test'): Promise<EvaluationReport> {
+/** Cancel and progress of an evaluation (batches of users); the eval worker passes its own. */
+export type EvaluationControl = Pick<EvaluateOptions, 'signal' | 'onProgress'>;
+
+export async function evaluateCheckpoint(db: Db, dataset: string, file: string, split: Split = 'test', control: EvaluationControl = {}): Promise<EvaluationReport> {
   if (!existsSync(file)) throw new Error(`Checkpoint ${file} does not exist`);
   const backend = await initBackend();
   const data = sequencesFromStore(db, dataset);
   const t0 = performance.now();
   const model = loadReferenceCheckpoint(file, data.numItems);
   try {
-    const metrics = await evaluateRanking(model, leaveOneOutCases(data, split), { maxSeqLength: model.settings.maxSeqLength, batchSize: model.settings.evalBatchSize });
+    const metrics = await evaluateRanking(model, leaveOneOutCases(data, split), { maxSeqLength: model.settings.maxSeqLength, batchSize: model.settings.evalBatchSize, ...control });
     return { ...metrics, backend, seconds: (performance.now() - t0) / 1000 };
   } finally {
     model.dispose();
@@ -27,7 +30,7 @@ export async function evaluateCheckpoint(db: Db, dataset: string, file: string, 
 }
 
 /** A run's best checkpoint (else its last) with the run's own settings. */
-export async function evaluateRun(db: Db, runId: string, split: Split = 'test'): Promise<EvaluationReport> {
+export async function evaluateRun(db: Db, runId: string, split: Split = 'test', control: EvaluationControl = {}): Promise<EvaluationReport> {
   const run = getRun(db, runId);
   if (!run) throw new Error(`No run ${runId}`);
   const checkpoints = runCheckpoints(db, runId);
@@ -39,7 +42,7 @@ export async function evaluateRun(db: Db, runId: string, split: Split = 'test'):
   const model = new RecommenderModel(data.numItems, run.settings, new Rng(0));
   try {
     model.loadArrays(readSafetensors(file).tensors, file);
-    const metrics = await evaluateRanking(model, leaveOneOutCases(data, split), { maxSeqLength: run.settings.maxSeqLength, batchSize: run.settings.evalBatchSize });
+    const metrics = await evaluateRanking(model, leaveOneOutCases(data, split), { maxSeqLength: run.settings.maxSeqLength, batchSize: run.settings.evalBatchSize, ...control });
     return { ...metrics, backend, seconds: (performance.now() - t0) / 1000 };
   } finally {
     model.dispose();

@@ -49,6 +49,10 @@ export const RunDetail = RunSummary.extend({
 
 const RunId = z.string().min(1).max(200);
 
+/** The result of a `runs.evaluate` job. */
+export const EvaluationReport = RankingMetrics.extend({ backend: z.string(), seconds: z.number() });
+export type EvaluationReport = z.infer<typeof EvaluationReport>;
+
 export const runMethods = {
   'runs.presets': method({
     summary: 'Reference defaults of every training setting and the per-dataset presets (INDIREC-SPEC §11).',
@@ -84,7 +88,7 @@ export const runMethods = {
     output: RunDetail,
   }),
   'runs.evaluate': method({
-    summary: "Evaluates a run's best (or last) checkpoint, or a reference safetensors checkpoint, on a dataset's test or validation split.",
+    summary: "Evaluates (a job) a run's best (or last) checkpoint, or a reference safetensors checkpoint, on a dataset's test or validation split.",
     input: z
       .object({
         runId: RunId.optional(),
@@ -94,6 +98,7 @@ export const runMethods = {
       })
       .strict()
       .refine((v) => v.runId !== undefined || (v.dataset !== undefined && v.checkpoint !== undefined), 'Give runId, or dataset and checkpoint'),
-    output: RankingMetrics.extend({ backend: z.string(), seconds: z.number() }),
+    // A job (15–25 s on Beauty, in a worker thread); its result is an EvaluationReport.
+    output: JobStarted,
   }),
 };

@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildIntentsReport } from '../../analysis/intents';
-import { kmeans } from '../../analysis/kmeans';
 import { neighboursOfRow } from '../../analysis/neighbours';
 import { projectInWorker } from '../../analysis/projection-runner';
 import { compareRuns, inspectUser, summarizeRun } from '../../analysis/recommendations';
 import { buildReport, readPaperResults, reportToHtml, reportToMarkdown, type ReportRun } from '../../analysis/report';
-import { runOutputs, type RunOutputs } from '../../analysis/run-outputs';
+import type { RunOutputs } from '../../analysis/run-outputs';
+import { clusterIntentsInWorker, runOutputsInWorker } from '../../analysis/run-outputs-runner';
 import { itemText } from '../../analysis/terms';
 import { getRun } from '../../engine/run-store';
 import type { Db } from '../../store/db';
@@ -26,7 +25,7 @@ async function userError<T>(work: () => Promise<T> | T): Promise<T> {
     if (error instanceof ApiError) throw error;
     if ((error as Error).name === 'AbortError') throw new ApiError('cancelled', 'Cancelled');
     const message = error instanceof Error ? error.message : String(error);
-    throw new ApiError(/^No run|no checkpoint|No dataset|has no evaluated user/.test(message) ? 'not_found' : /not wired yet/.test(message) ? 'unavailable' : 'bad_input', message);
+    throw new ApiError(/^No run|^No user|no checkpoint|No dataset|has no evaluated user/.test(message) ? 'not_found' : /not wired yet/.test(message) ? 'unavailable' : 'bad_input', message);
   }
 }
 
@@ -55,24 +54,30 @@ function paperResultsFile(): string {
 const finite = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
 
 export const runAnalysisHandlers: HandlerTable<Method> = {
-  'analysis.runIntents': (request, { db, jobs }) => {
+  'analysis.runIntents': (request, { db, dbFile, jobs }) => {
     const run = getRun(db, request.runId);
     if (!run) throw new ApiError('not_found', `No run ${request.runId}`);
     const jobId = jobs.start('analysis', `Intents of ${run.model} on ${run.dataset} (${run.id})`, async (job) =>
       userError(async (): Promise<RunIntentsResult> => {
-        const out = await runOutputs(db, request.runId, { signal: job.signal, onProgress: (d, t, m) => job.progress(d, t * 3, m) });
+        const out = await runOutputsInWorker(db, dbFile, request.runId, { signal: job.signal, onProgress: (d, t, m) => job.progress(d / Math.max(t, 1), 3, m) });
         const users = out.representations.rows;
         const k = Math.max(2, Math.min(request.k ?? run.settings.intents, Math.floor(users / 5)));
         job.progress(1, 3, `K-means of ${users} sequence representations into ${k} prototypes`);
-        await new Promise((resolve) => setImmediate(resolve));
         // The engine re-clusters every epoch and does not store the assignment; clustering the final
         // representations with the run's K-means seed is what its next epoch would start from.
-        const clusters = kmeans(out.representations, k, { seed: run.settings.kmeansSeed, restarts: Math.min(3, run.settings.kmeansRedo) });
         const { attributes, text } = texts(db, run.dataset);
-        const report = buildIntentsReport(
-          { representations: out.representations, assignments: clusters.assignments, k, sequences: out.sequences, numItems: out.numItems, itemAttributes: attributes },
-          { metric: 'euclidean', maxExact: 2000, seed: request.seed, signal: job.signal },
+        const { assignments, report } = await clusterIntentsInWorker(
+          {
+            type: 'intents',
+            representations: out.representations,
+            k,
+            kmeans: { seed: run.settings.kmeansSeed, restarts: Math.min(3, run.settings.kmeansRedo) },
+            input: { sequences: out.sequences, numItems: out.numItems, itemAttributes: attributes },
+            options: { metric: 'euclidean', maxExact: 2000, seed: request.seed },
+          },
+          { signal: job.signal, onProgress: (d, t, m) => job.progress(1 + d / Math.max(t, 1), 3, m) },
         );
+        const clusters = { assignments };
         job.progress(2, 3, `${request.method.toUpperCase()} map`);
         const map = await projectInWorker(out.representations, { method: request.method, seed: request.seed, maxPoints: request.maxPoints }, {
           signal: job.signal,
@@ -111,9 +116,9 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
     );
     return { jobId };
   },
-  'analysis.runNeighbours': ({ runId, userId, k }, { db }) =>
+  'analysis.runNeighbours': ({ runId, userId, k }, { db, dbFile }) =>
     userError(async () => {
-      const out = await runOutputs(db, runId);
+      const out = await runOutputsInWorker(db, dbFile, runId);
       if (userId > out.representations.rows) throw new Error(`No user ${userId} in ${out.ref.run.dataset}`);
       const { text } = texts(db, out.ref.run.dataset);
       return neighboursOfRow(out.representations, userId - 1, k, 'euclidean').map((n) => {
@@ -121,26 +126,26 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
         return { userId: n.index + 1, distance: n.distance, items: Array.from(seq.subarray(Math.max(0, seq.length - 2 - 5), Math.max(1, seq.length - 2)), text) };
       });
     }),
-  'analysis.runSummary': ({ runId, k }, { db, jobs }) => {
+  'analysis.runSummary': ({ runId, k }, { db, dbFile, jobs }) => {
     const run = getRun(db, runId);
     if (!run) throw new ApiError('not_found', `No run ${runId}`);
     const jobId = jobs.start('analysis', `Recommendations of ${run.model} on ${run.dataset} (${run.id})`, async (job) =>
-      userError(async () => summary(await runOutputs(db, runId, { signal: job.signal, onProgress: (d, t, m) => job.progress(d, t, m) }), k)),
+      userError(async () => summary(await runOutputsInWorker(db, dbFile, runId, { signal: job.signal, onProgress: (d, t, m) => job.progress(d, t, m) }), k)),
     );
     return { jobId };
   },
-  'analysis.userRecommendations': ({ runId, userId, k }, { db }) =>
+  'analysis.userRecommendations': ({ runId, userId, k }, { db, dbFile }) =>
     userError(async () => {
-      const out = await runOutputs(db, runId);
+      const out = await runOutputsInWorker(db, dbFile, runId);
       const seq = out.sequences[userId - 1];
       if (!seq) throw new Error(`No user ${userId} in ${out.ref.run.dataset}`);
       const popularity = out.popularity;
       return inspectUser(out.recommendations, userId, seq.subarray(0, seq.length - 1), popularity, itemAttributes(db, out.ref.run.dataset), k);
     }),
-  'analysis.compareRuns': ({ runIds, k }, { db }) =>
+  'analysis.compareRuns': ({ runIds, k }, { db, dbFile }) =>
     userError(async () => {
       const outs = [];
-      for (const id of runIds) outs.push(await runOutputs(db, id));
+      for (const id of runIds) outs.push(await runOutputsInWorker(db, dbFile, id));
       const compared = compareRuns(outs.map((o) => summarizeRun(o.recommendations, o.popularity, { k })));
       const withTest = compared.rows;
       // The runs' own test metrics (engine evaluator) first, so the table starts with Table 2's numbers.
@@ -149,12 +154,13 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
         rows: withTest.map((r) => ({ metric: r.metric, values: r.values.map(finite), relative: r.relative.map(finite) })),
       };
     }),
-  'analysis.report': ({ runIds }, { db }) =>
+  'analysis.report': ({ runIds }, { db, dbFile }) =>
     userError(async () => {
       const runs: ReportRun[] = [];
       for (const id of runIds) {
-        const out = await runOutputs(db, id);
+        const out = await runOutputsInWorker(db, dbFile, id);
         const s = summary(out, 10).groups;
+        const definition = s.definition as { coldMaxLength: number | null; hotMinLength: number | null };
         const pick = (row: Record<string, number>) => ({ 'HR@10': row['HR@10']!, 'NDCG@10': row['NDCG@10']! });
         runs.push({
           runId: id,
@@ -162,6 +168,7 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
           model: paperModel(out.ref.run.model),
           seed: out.ref.run.settings.seed,
           metrics: (out.ref.run.test as Record<string, number> | undefined) ?? pick(s.overall),
+          groupDefinition: { coldMaxLength: definition.coldMaxLength ?? null, hotMinLength: definition.hotMinLength ?? null },
           groups: { overall: pick(s.overall), tail_item: pick(s.tailItem), head_item: pick(s.headItem), cold_user: pick(s.coldUser), hot_user: pick(s.hotUser) },
         });
       }

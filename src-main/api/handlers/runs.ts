@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { ApiError } from '../contracts/common';
 import type { HandlerTable } from '../service';
-import { evaluateCheckpoint, evaluateRun } from '../../engine/run-evaluation';
+import { evaluateInWorker } from '../../engine/evaluation-job';
 import { getRun, listRuns, runCheckpoints, runEpochs, type RunRecord } from '../../engine/run-store';
 import { resumeRun, startRun } from '../../engine/runs';
 import { datasetPresets, defaultSettings } from '../../engine/settings';
+import { datasetId } from '../../store/datasets';
 import type { JobRunner } from '../jobs';
 
 type RunMethod = 'runs.presets' | 'runs.start' | 'runs.resume' | 'runs.list' | 'runs.show' | 'runs.evaluate';
@@ -46,11 +49,26 @@ export const runHandlers: HandlerTable<RunMethod> = {
     if (!run) throw new ApiError('not_found', `No run ${runId}`);
     return { ...summary(run, jobs), settings: { ...run.settings }, folder: run.folder, epochLog: runEpochs(db, runId), checkpoints: runCheckpoints(db, runId) };
   },
-  'runs.evaluate': async ({ runId, dataset, checkpoint, split }, { db }) => {
-    try {
-      return runId ? await evaluateRun(db, runId, split) : await evaluateCheckpoint(db, dataset!, checkpoint!, split);
-    } catch (error) {
-      userError(error);
+  'runs.evaluate': ({ runId, dataset, checkpoint, split }, { db, dbFile, jobs }) => {
+    // What a user can fix is answered now; the ranking itself is a job in a worker thread.
+    let title: string;
+    if (runId) {
+      const run = getRun(db, runId);
+      if (!run) throw new ApiError('not_found', `No run ${runId}`);
+      if (!runCheckpoints(db, runId).some((c) => existsSync(c.file))) throw new ApiError('not_found', `Run ${runId} has no checkpoint yet`);
+      title = `Evaluate ${run.model} on ${run.dataset} (${run.id})`;
+    } else {
+      datasetId(db, dataset!);
+      if (!existsSync(checkpoint!)) throw new ApiError('not_found', `Checkpoint ${checkpoint} does not exist`);
+      title = `Evaluate ${basename(checkpoint!)} on ${dataset}`;
     }
+    const jobId = jobs.start('evaluate', title, async (job) => {
+      try {
+        return await evaluateInWorker({ dbFile, runId, dataset, checkpoint, split }, job);
+      } catch (error) {
+        userError(error);
+      }
+    });
+    return { jobId };
   },
 };

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ApiError } from '../../api/contracts/common';
+import type { EvaluationReport } from '../../api/contracts/runs';
 import { initBackend } from '../../engine/backend';
 import { leaveOneOutCases, readSequenceFile } from '../../engine/data';
 import { evaluateRanking } from '../../engine/evaluate';
@@ -140,7 +141,8 @@ export const trainCommands: Command[] = [
         metrics = pickMetrics({ ...(await evaluateFile(dataset, checkpoint, io)) });
       } else {
         if (!runId && !(dataset && checkpoint)) throw new ApiError('validation', 'Give --run <id>, or --dataset <name> and --checkpoint <file>');
-        const r = await service.call('runs.evaluate', { runId, dataset, checkpoint, split: 'test' });
+        const { jobId } = await service.call('runs.evaluate', { runId, dataset, checkpoint, split: 'test' });
+        const r = (await followJob(service, jobId, io)) as EvaluationReport;
         io.err(`Evaluated with the ${r.backend} backend in ${r.seconds.toFixed(1)} s`);
         metrics = pickMetrics(r);
       }
