@@ -160,13 +160,20 @@ describe('analyst journey (web mode)', { skip: reason }, () => {
     );
     const second = await steps();
     assert.equal(await status.locator('[data-testid=job-progress]').getAttribute('data-state'), 'running', 'the second point arrived while running');
-    await status
-      .locator('[data-testid=job-progress][data-state=succeeded]')
+    // Wait for any end state (the UI re-reads job states from the server, so a missed 'done' event
+    // cannot leave it 'running'), then say which one it was instead of timing out on a failure.
+    const ended = await status
+      .locator('[data-testid=job-progress]:is([data-state=succeeded], [data-state=failed], [data-state=cancelled])')
       .waitFor({ timeout: 240_000 })
+      .then(() => status.locator('[data-testid=job-progress]').getAttribute('data-state'))
       .catch(async (error: Error) => {
         await screenshot(page, `failed-training-${model}`);
         throw new Error(`${error.message}\nTraining status: ${await status.innerText()}`);
       });
+    if (ended !== 'succeeded') {
+      await screenshot(page, `failed-training-${model}`);
+      assert.fail(`The ${model} run ended ${ended}: ${await status.innerText()}`);
+    }
     await page.waitForFunction(() => /\d\.\d{4}/.test(document.querySelector('[data-testid=train-test]')?.textContent ?? ''), null, { timeout: 20_000 });
     return [first, second];
   }

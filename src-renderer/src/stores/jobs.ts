@@ -69,12 +69,32 @@ export const useJobs = defineStore('jobs', () => {
     }
   }
 
+  /**
+   * Re-reads every job's state from the server. Events are the fast path, but an event sent while
+   * the WebSocket was reconnecting (or dropped by a stalled tab) is lost for good, and a job whose
+   * 'done' was missed would show as running forever; so while any job is running this also polls.
+   */
+  async function sync(): Promise<void> {
+    for (const info of await api.call('jobs.list', {})) {
+      const job = byId.get(info.jobId);
+      if (!job) byId.set(info.jobId, { info, logs: [], metrics: {} });
+      else if (job.info.state !== info.state) {
+        job.info = { ...job.info, ...info };
+        if (info.error) job.error = info.error;
+      }
+    }
+  }
+
   let started = false;
   async function start(): Promise<void> {
     if (started) return;
     started = true;
     api.onEvent(apply);
-    for (const info of await api.call('jobs.list', {})) if (!byId.has(info.jobId)) byId.set(info.jobId, { info, logs: [], metrics: {} });
+    await sync();
+    setInterval(() => {
+      const active = [...byId.values()].some((j) => j.info.state === 'running' || j.info.state === 'paused');
+      if (active) sync().catch(() => undefined);
+    }, 3000);
   }
 
   /** Waits for a job's result (rejects with its error); progress keeps arriving through the events. */
@@ -87,5 +107,5 @@ export const useJobs = defineStore('jobs', () => {
   const pause = (jobId: string) => api.call('jobs.pause', { jobId });
   const resume = (jobId: string) => api.call('jobs.resume', { jobId });
 
-  return { byId, start, follow, cancel, pause, resume, get: (id: string) => byId.get(id) };
+  return { byId, start, sync, follow, cancel, pause, resume, get: (id: string) => byId.get(id) };
 });
