@@ -14,6 +14,7 @@ import { RecommenderModel } from '../engine/model';
 import { Rng } from '../engine/rng';
 import { getRun, runCheckpoints, type RunRecord } from '../engine/run-store';
 import { readSafetensors } from '../engine/safetensors';
+import { tableFactoryFor } from '../engine/table-kinds';
 import type { Db } from '../store/db';
 import { loadSequences, trainingPopularity } from '../store/datasets';
 import { matrix, type Matrix } from './matrix';
@@ -78,11 +79,8 @@ async function computeOutputs(db: Db, ref: RunCheckpointRef, control: OutputsCon
   await initBackend();
   const { numItems, sequences } = loadSequences(db, ref.run.dataset);
   const settings = ref.run.settings;
-  if ((settings.model as string) === 'llmdirec') {
-    // The fused item table needs the run's embedding set; reading those checkpoints is the engine's to wire.
-    throw new Error(`Run ${ref.run.id} is an LLMDiRec run: reading its fused item table for analysis is not wired yet`);
-  }
-  const model = new RecommenderModel(numItems, settings, new Rng(0));
+  // LLMDiRec runs: the fused table is rebuilt from the run's embedding set, its trained parameters come from the checkpoint.
+  const model = new RecommenderModel(numItems, settings, new Rng(0), tableFactoryFor(db, ref.run.dataset, settings));
   try {
     model.loadArrays(readSafetensors(ref.file).tensors, ref.file);
     const L = settings.maxSeqLength;
@@ -139,9 +137,11 @@ async function computeOutputs(db: Db, ref: RunCheckpointRef, control: OutputsCon
 }
 
 /**
- * One user's ranking, as the evaluator defines it (engine/evaluate.ts): history items, padding row 0
- * and the mask row N+1 are not recommended; the answer keeps its own score even when it is also in
- * the history; its rank counts eligible items scoring strictly higher.
+ * One user's ranking, as the evaluator defines it (engine/evaluate.ts, INDIREC-SPEC §10): history
+ * items, padding row 0 and the mask row N+1 are not recommended; history items score 0 in the
+ * reference, so an answer that is also in the history competes with score 0 (and is listed with it),
+ * and history items count above an answer that scores below 0; its rank counts items scoring
+ * strictly higher.
  */
 export function rankOne(
   scores: Float32Array,
@@ -153,16 +153,17 @@ export function rankOne(
   out: { topItems: Int32Array; topScores: Float32Array; targets: Int32Array; ranks: Int32Array },
 ): void {
   const excluded = new Set<number>(Array.from(history));
-  excluded.delete(answer);
-  const answerScore = scores[answer]!;
+  const repeated = excluded.delete(answer);
+  const answerScore = repeated ? 0 : scores[answer]!;
   let higher = 0;
+  if (answerScore < 0) for (const item of excluded) if (item >= 1 && item <= numItems) higher++;
   // Keep the top `listLength` in a small sorted buffer (lists are short; N can be large).
   const bestItems: number[] = [];
   const bestScores: number[] = [];
   for (let item = 1; item <= numItems; item++) {
     if (excluded.has(item)) continue;
-    const s = scores[item]!;
-    if (s > answerScore) higher++;
+    const s = item === answer ? answerScore : scores[item]!;
+    if (item !== answer && s > answerScore) higher++;
     if (bestItems.length < listLength || s > bestScores[bestScores.length - 1]!) {
       let at = bestScores.length;
       while (at > 0 && bestScores[at - 1]! < s) at--;

@@ -11,7 +11,7 @@ import { IdItemTable, type ItemTable } from './item-table';
 import type { ParameterSet } from './parameters';
 import { Rng } from './rng';
 import { readSafetensors, type NamedArray } from './safetensors';
-import { defaultSettings, type TrainingSettings } from './settings';
+import { defaultSettings, usesIntents, type TrainingSettings } from './settings';
 
 export type ItemTableFactory = (rows: number, dim: number, rng: Rng) => ItemTable;
 
@@ -29,7 +29,7 @@ export class RecommenderModel implements Ranker {
     const rows = tableRows(numItems);
     this.table = tableFactory ? tableFactory(rows, settings.hiddenSize, rng) : new IdItemTable(rows, settings.hiddenSize, rng, settings.initializerRange);
     this.encoder = new SasrecEncoder(settings, rng);
-    if (settings.model === 'indirec') this.diffusion = new Diffusion(settings, rng);
+    if (usesIntents(settings)) this.diffusion = new Diffusion(settings, rng);
   }
 
   /** Sequence representations h = enc(batch)[:, -1] ([rows, D]). */

@@ -8,6 +8,7 @@ import { RecommenderModel, loadReferenceCheckpoint } from './model';
 import { Rng } from './rng';
 import { getRun, runCheckpoints } from './run-store';
 import { sequencesFromStore } from './run-loop';
+import { tableFactoryFor } from './table-kinds';
 import { readSafetensors } from './safetensors';
 
 export type EvaluationReport = RankingMetrics & { backend: string; seconds: number };
@@ -39,7 +40,8 @@ export async function evaluateRun(db: Db, runId: string, split: Split = 'test', 
   const backend = await initBackend();
   const data = sequencesFromStore(db, run.dataset);
   const t0 = performance.now();
-  const model = new RecommenderModel(data.numItems, run.settings, new Rng(0));
+  // LLMDiRec runs rebuild their fused table (its parameters are in the checkpoint; the frozen semantic view comes from the run's embedding set).
+  const model = new RecommenderModel(data.numItems, run.settings, new Rng(0), tableFactoryFor(db, run.dataset, run.settings));
   try {
     model.loadArrays(readSafetensors(file).tensors, file);
     const metrics = await evaluateRanking(model, leaveOneOutCases(data, split), { maxSeqLength: run.settings.maxSeqLength, batchSize: run.settings.evalBatchSize, ...control });

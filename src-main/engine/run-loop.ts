@@ -16,7 +16,8 @@ import type { RankingMetrics } from './evaluate';
 import type { ItemTableFactory } from './model';
 import { getRun, recordCheckpoint, recordEpoch, updateRun } from './run-store';
 import { readSafetensors, writeSafetensors } from './safetensors';
-import { Trainer, type StepLosses } from './trainer';
+import { tableFactoryFor } from './table-kinds';
+import { STABILITY_SAMPLE, Trainer, type StepLosses } from './trainer';
 
 export interface RunControls {
   signal?: AbortSignal;
@@ -62,7 +63,16 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
   mkdirSync(run.folder, { recursive: true });
   const lastFile = join(run.folder, 'last.safetensors');
   const bestFile = join(run.folder, 'best.safetensors');
-  const trainer = new Trainer(sequencesFromStore(db, run.dataset), s, { tableFactory: controls.tableFactory });
+  // The item table comes from the run's stored settings (table-kinds.ts): LLMDiRec's fused table is
+  // rebuilt here, in whichever thread runs the loop, from its own database connection.
+  let trainer: Trainer;
+  try {
+    const tableFactory = controls.tableFactory ?? tableFactoryFor(db, run.dataset, s);
+    trainer = new Trainer(sequencesFromStore(db, run.dataset), s, { tableFactory });
+  } catch (error) {
+    updateRun(db, runId, { status: 'failed', error: error instanceof Error ? error.message : String(error), finishedAt: new Date().toISOString() });
+    throw error;
+  }
   let stopping: EarlyStopping = { bad: 0 };
   let trainSeconds = run.trainSeconds;
   try {
@@ -109,7 +119,16 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
       trainSeconds += summary.seconds;
       writeSafetensors(lastFile, trainer.stateArrays(), { runId, epoch: String(trainer.epoch), earlyStopping: JSON.stringify(stopping) });
       recordCheckpoint(db, runId, 'last', trainer.epoch, lastFile);
-      recordEpoch(db, runId, { epoch, losses: summary.losses, valid, clusterSizes: summary.clustering?.sizes, seconds: summary.seconds, clusteringSeconds: summary.clustering?.seconds });
+      recordEpoch(db, runId, {
+        epoch,
+        losses: summary.losses,
+        valid,
+        clusterSizes: summary.clustering?.sizes,
+        seconds: summary.seconds,
+        clusteringSeconds: summary.clustering?.seconds,
+        sampleAssignments: summary.clustering?.sampleAssignments,
+        sampleSeed: STABILITY_SAMPLE.seed,
+      });
       updateRun(db, runId, { epochsDone: trainer.epoch, bestEpoch: stopping.bestEpoch, bestValid: stopping.best, trainSeconds });
       controls.metrics?.('epoch', epoch, { ...summary.losses, seconds: summary.seconds });
       t0 = performance.now();

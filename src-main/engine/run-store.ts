@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Db } from '../store/db';
 import type { RankingMetrics } from './evaluate';
 import type { TrainingSettings } from './settings';
+import type { RunEmbedding } from './table-kinds';
 
 export type RunStatus = 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
 
@@ -14,6 +15,9 @@ export interface RunEpoch {
   clusterSizes?: number[];
   seconds: number;
   clusteringSeconds?: number;
+  /** Intent of each prefix of the run's fixed seeded sample of training prefixes (same sample every epoch). */
+  sampleAssignments?: Int32Array;
+  sampleSeed?: number;
 }
 
 export interface RunRecord {
@@ -21,6 +25,8 @@ export interface RunRecord {
   dataset: string;
   model: string;
   settings: TrainingSettings;
+  /** The embedding set an llmdirec run trained with (provider, model, template version). */
+  embedding?: RunEmbedding;
   backend?: string;
   status: RunStatus;
   folder: string;
@@ -40,6 +46,7 @@ interface RunRow {
   dataset: string;
   model: string;
   config_json: string;
+  embedding_json: string | null;
   backend: string | null;
   status: RunStatus;
   folder: string;
@@ -60,6 +67,7 @@ function fromRow(r: RunRow): RunRecord {
     dataset: r.dataset,
     model: r.model,
     settings: JSON.parse(r.config_json) as TrainingSettings,
+    embedding: r.embedding_json ? (JSON.parse(r.embedding_json) as RunEmbedding) : undefined,
     backend: r.backend ?? undefined,
     status: r.status,
     folder: r.folder,
@@ -80,13 +88,13 @@ export function runFolder(dbFile: string, runId: string): string {
   return join(dbFile === ':memory:' ? process.cwd() : dirname(dbFile), 'runs', runId);
 }
 
-export function createRun(db: Db, dbFile: string, dataset: string, settings: TrainingSettings): RunRecord {
+export function createRun(db: Db, dbFile: string, dataset: string, settings: TrainingSettings, embedding?: RunEmbedding): RunRecord {
   const id = `${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${settings.model}-${randomUUID().slice(0, 8)}`;
   const now = new Date().toISOString();
   db.prepare(
-    `INSERT INTO runs (id, dataset, model, config_json, status, folder, created_at, updated_at)
-     VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)`,
-  ).run(id, dataset, settings.model, JSON.stringify(settings), runFolder(dbFile, id), now, now);
+    `INSERT INTO runs (id, dataset, model, config_json, embedding_json, status, folder, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+  ).run(id, dataset, settings.model, JSON.stringify(settings), embedding ? JSON.stringify(embedding) : null, runFolder(dbFile, id), now, now);
   return getRun(db, id)!;
 }
 
@@ -123,11 +131,44 @@ export function updateRun(
   db.prepare(sql).run(...set.map(([, v]) => v), new Date().toISOString(), id);
 }
 
+/** Labels as little-endian uint16 when they fit (intents ≤ 65536), else int32: 10 KB for 5,000 prefixes. */
+export function packAssignments(labels: Int32Array): Buffer {
+  const wide = labels.some((c) => c > 0xffff || c < 0);
+  const buf = Buffer.alloc(labels.length * (wide ? 4 : 2));
+  labels.forEach((c, i) => (wide ? buf.writeInt32LE(c, 4 * i) : buf.writeUInt16LE(c, 2 * i)));
+  return buf;
+}
+
+export function unpackAssignments(buf: Buffer, count: number): Int32Array {
+  const wide = buf.byteLength === 4 * count;
+  if (!wide && buf.byteLength !== 2 * count) throw new Error(`Assignments blob of ${buf.byteLength} bytes does not hold ${count} labels`);
+  return Int32Array.from({ length: count }, (_, i) => (wide ? buf.readInt32LE(4 * i) : buf.readUInt16LE(2 * i)));
+}
+
 export function recordEpoch(db: Db, runId: string, e: RunEpoch): void {
   db.prepare(
-    `INSERT OR REPLACE INTO run_epochs (run_id, epoch, losses_json, valid_json, cluster_sizes_json, seconds, clustering_seconds)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  ).run(runId, e.epoch, JSON.stringify(e.losses), e.valid ? JSON.stringify(e.valid) : null, e.clusterSizes ? JSON.stringify(e.clusterSizes) : null, e.seconds, e.clusteringSeconds ?? null);
+    `INSERT OR REPLACE INTO run_epochs (run_id, epoch, losses_json, valid_json, cluster_sizes_json, seconds, clustering_seconds, assignments, assignments_count, assignments_seed)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    runId,
+    e.epoch,
+    JSON.stringify(e.losses),
+    e.valid ? JSON.stringify(e.valid) : null,
+    e.clusterSizes ? JSON.stringify(e.clusterSizes) : null,
+    e.seconds,
+    e.clusteringSeconds ?? null,
+    e.sampleAssignments ? packAssignments(e.sampleAssignments) : null,
+    e.sampleAssignments?.length ?? null,
+    e.sampleAssignments ? (e.sampleSeed ?? null) : null,
+  );
+}
+
+/** Each epoch's assignments of the fixed sample (epochs that clustered only), for stability across epochs. */
+export function runEpochAssignments(db: Db, runId: string): { epoch: number; seed: number | null; labels: Int32Array }[] {
+  const rows = db
+    .prepare('SELECT epoch, assignments, assignments_count AS count, assignments_seed AS seed FROM run_epochs WHERE run_id = ? AND assignments IS NOT NULL ORDER BY epoch')
+    .all(runId) as { epoch: number; assignments: Buffer; count: number; seed: number | null }[];
+  return rows.map((r) => ({ epoch: r.epoch, seed: r.seed, labels: unpackAssignments(r.assignments, r.count) }));
 }
 
 export function runEpochs(db: Db, runId: string): RunEpoch[] {

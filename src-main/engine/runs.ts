@@ -14,6 +14,7 @@ import { datasetId } from '../store/datasets';
 import { createRun, getRun, updateRun, type RunRecord } from './run-store';
 import type { FromTrainWorker, ToTrainWorker } from './train-worker';
 import { resolveSettings } from './settings';
+import { prepareTable } from './table-kinds';
 
 const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './train-worker.ts' : './train-worker.js', import.meta.url);
 
@@ -71,7 +72,7 @@ function launch(ctx: RunContext, run: RunRecord, verb: string): string {
 
 export interface StartRunRequest {
   dataset: string;
-  model: 'sasrec' | 'indirec';
+  model: 'sasrec' | 'indirec' | 'llmdirec';
   epochs?: number;
   seed?: number;
   settings?: Record<string, unknown>;
@@ -91,7 +92,10 @@ export function startRun(ctx: RunContext, request: StartRunRequest): { jobId: st
   } catch (error) {
     throw new ApiError('validation', `Invalid training settings: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const run = createRun(ctx.db, ctx.dbFile, request.dataset, settings);
+  // Fixes what the settings refer to (LLMDiRec: the embedding set) before the run is recorded; a
+  // dataset without a complete embedding set fails here, with what to run first.
+  const prepared = prepareTable(ctx.db, request.dataset, settings);
+  const run = createRun(ctx.db, ctx.dbFile, request.dataset, prepared.settings, prepared.embedding);
   return { jobId: launch(ctx, run, 'Train'), runId: run.id };
 }
 

@@ -50,4 +50,24 @@ export const runMigrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 11,
+    name: 'runs: semantic view used (LLMDiRec)',
+    sql: `
+      -- {embeddingSetId, provider, model, dims, template, templateVersion, itemsWithText} of an llmdirec run
+      ALTER TABLE runs ADD COLUMN embedding_json TEXT;
+    `,
+  },
+  {
+    version: 12,
+    name: 'run epochs: K-means assignments of a fixed sample',
+    sql: `
+      -- Intent (cluster) of each prefix of a fixed seeded sample of training prefixes, in sample
+      -- order: little-endian uint16 per prefix (int32 when there are more than 65536 intents). The
+      -- same sample every epoch, so consecutive epochs compare by adjusted Rand index.
+      ALTER TABLE run_epochs ADD COLUMN assignments BLOB;
+      ALTER TABLE run_epochs ADD COLUMN assignments_count INTEGER;
+      ALTER TABLE run_epochs ADD COLUMN assignments_seed INTEGER;
+    `,
+  },
 ];

@@ -6,7 +6,8 @@ import { z } from 'zod';
 
 export const TrainingSettings = z
   .object({
-    model: z.enum(['sasrec', 'indirec']).default('indirec'),
+    /** llmdirec = indirec with LLMDiRec's fused dual-view item table (LLMDIREC-DESIGN §1). */
+    model: z.enum(['sasrec', 'indirec', 'llmdirec']).default('indirec'),
     // Encoder (§3)
     hiddenSize: z.number().int().min(2).max(1024).default(64),
     layers: z.number().int().min(1).max(12).default(2),
@@ -73,8 +74,61 @@ export const TrainingSettings = z
     lengthBuckets: z.boolean().default(false),
     /** Reference loaders use drop_last=True (§2). */
     dropLast: z.boolean().default(true),
+    // LLMDiRec (LLMDIREC-DESIGN §1, §3): model 'llmdirec' only; resolveSettings fills the defaults.
+    /** A named Table-4 variant (`llmdirecVariants`); its values sit between the preset and explicit overrides. */
+    variant: z.string().optional(),
+    /**
+     * Which embedding set of the dataset: its id, 'latest' (the newest complete set), or
+     * 'provider/model' (the newest complete set of that model). A started run stores the id.
+     */
+    embeddingSetId: z.union([z.number().int().min(1), z.string().min(1)]).optional(),
+    fusion: z.enum(['gated', 'weighted', 'concat', 'crossattn']).optional(),
+    /** λ_align (§3); the paper gives none. 0 = no alignment loss (Table 4 "w/o align"). */
+    alignWeight: z.number().min(0).optional(),
+    /** Adapter hidden sizes; default [d_s/2] (LLM-ESR); [] = one Linear(d_s→D). */
+    adapterHidden: z.array(z.number().int().min(1)).max(4).optional(),
+    adapterActivation: z.enum(['none', 'gelu']).optional(),
+    layerInit: z.enum(['pytorch-default', 'normal']).optional(),
   })
   .strict();
+
+/** The LLMDiRec-only settings; rejected for sasrec/indirec runs. */
+export const llmdirecSettingKeys = ['variant', 'embeddingSetId', 'fusion', 'alignWeight', 'adapterHidden', 'adapterActivation', 'layerInit'] as const;
+
+/**
+ * Defaults of an llmdirec run. alignWeight 0.1 keeps λ_align·L_align an order below L_rec at init
+ * (1 − cos ≈ 1); the same value as semantic/fusion.ts's defaultFusionSettings.
+ */
+export const llmdirecDefaults = {
+  variant: 'full',
+  embeddingSetId: 'latest',
+  fusion: 'gated',
+  alignWeight: 0.1,
+  adapterActivation: 'none',
+  layerInit: 'pytorch-default',
+} as const;
+
+/** Table 4's variants as data: id → the paper's column name and the settings it implies. */
+export const llmdirecVariants: Record<string, { paperName: string; description: string; settings: { fusion: 'gated' | 'weighted' | 'concat' | 'crossattn'; alignWeight?: number } }> = {
+  full: { paperName: 'LLMDiRec', description: 'gated fusion + alignment loss (the paper\'s model)', settings: { fusion: 'gated' } },
+  ca: { paperName: 'w/ CA', description: 'cross-attention fusion, all losses', settings: { fusion: 'crossattn' } },
+  'ca-no-align': { paperName: 'w/ CA, w/o align', description: 'cross-attention fusion, no alignment loss', settings: { fusion: 'crossattn', alignWeight: 0 } },
+  'no-align': { paperName: 'w/o align', description: 'gated fusion, no alignment loss', settings: { fusion: 'gated', alignWeight: 0 } },
+  concat: { paperName: 'w/ concat', description: 'concatenation fusion', settings: { fusion: 'concat' } },
+  weighted: { paperName: 'w/ weighted', description: 'weighted-sum fusion (learned α)', settings: { fusion: 'weighted' } },
+};
+
+/** The variant a fusion and λ_align amount to; 'custom' when none does. */
+export function variantOf(fusion: string, alignWeight: number): string {
+  const found = Object.entries(llmdirecVariants).find(([, v]) => v.settings.fusion === fusion && (v.settings.alignWeight === 0) === (alignWeight === 0));
+  return found?.[0] ?? 'custom';
+}
+
+/** A variant by id or by the paper's column name ("w/ CA, w/o align"), case-insensitive. */
+export function findVariant(name: string): string | undefined {
+  const lower = name.trim().toLowerCase();
+  return Object.keys(llmdirecVariants).find((id) => id === lower || llmdirecVariants[id]!.paperName.toLowerCase() === lower);
+}
 
 export type TrainingSettings = z.output<typeof TrainingSettings>;
 export type TrainingSettingsInput = z.input<typeof TrainingSettings>;
@@ -97,9 +151,30 @@ export function presetFor(dataset: string): { key: string; values: Partial<Train
   return key ? { key, values: datasetPresets[key]! } : undefined;
 }
 
+/** Diffusion and intents run for indirec and llmdirec (LLMDiRec = InDiRec with the fused table). */
+export const usesIntents = (s: Pick<TrainingSettings, 'model'>): boolean => s.model !== 'sasrec';
+
+/** Merges defaults ← dataset preset ← (llmdirec) variant ← overrides, validated. */
 export function resolveSettings(dataset: string | undefined, overrides: Record<string, unknown> = {}): TrainingSettings {
   const preset = dataset ? presetFor(dataset)?.values : undefined;
-  const settings = TrainingSettings.parse({ ...preset, ...overrides });
+  let merged: Record<string, unknown> = { ...preset, ...overrides };
+  if (merged.model === 'llmdirec') {
+    const requested = merged.variant === undefined ? undefined : String(merged.variant);
+    const variant = findVariant(requested ?? llmdirecDefaults.variant);
+    if (!variant) throw new Error(`Unknown LLMDiRec variant "${requested}". Known: ${Object.entries(llmdirecVariants).map(([id, v]) => `${id} (${v.paperName})`).join(', ')}`);
+    merged = { ...llmdirecDefaults, ...preset, ...llmdirecVariants[variant]!.settings, ...overrides };
+    // The stored variant names what the settings are: an explicit variant must not be contradicted,
+    // and without one, fusion/alignWeight overrides name their variant (or 'custom').
+    const actual = variantOf(merged.fusion as string, Number(merged.alignWeight));
+    if (requested !== undefined && actual !== variant) {
+      throw new Error(`Variant ${variant} means ${JSON.stringify(llmdirecVariants[variant]!.settings)}, but the settings give fusion=${String(merged.fusion)}, alignWeight=${String(merged.alignWeight)}`);
+    }
+    merged.variant = actual;
+  } else {
+    const stray = llmdirecSettingKeys.filter((k) => merged[k] !== undefined);
+    if (stray.length) throw new Error(`${stray.join(', ')} ${stray.length > 1 ? 'apply' : 'applies'} to --model llmdirec only`);
+  }
+  const settings = TrainingSettings.parse(merged);
   if (settings.hiddenSize % settings.heads !== 0) throw new Error(`hiddenSize ${settings.hiddenSize} must be divisible by heads ${settings.heads}`);
   return settings;
 }
@@ -114,8 +189,12 @@ export function parseSettingAssignments(pairs: readonly string[]): Record<string
     const key = pair.slice(0, eq);
     const raw = pair.slice(eq + 1);
     if (!(key in known)) throw new Error(`Unknown setting "${key}". Known: ${Object.keys(known).join(', ')}`);
-    const def = (defaultSettings as Record<string, unknown>)[key];
-    out[key] = typeof def === 'number' ? Number(raw) : typeof def === 'boolean' ? raw === 'true' || raw === '1' : raw;
+    if (key === 'adapterHidden') out[key] = raw.trim() === '' ? [] : raw.split(',').map(Number);
+    else if (key === 'embeddingSetId') out[key] = /^\d+$/.test(raw) ? Number(raw) : raw;
+    else {
+      const def = ({ ...defaultSettings, ...llmdirecDefaults } as Record<string, unknown>)[key];
+      out[key] = typeof def === 'number' ? Number(raw) : typeof def === 'boolean' ? raw === 'true' || raw === '1' : raw;
+    }
   }
   return out;
 }

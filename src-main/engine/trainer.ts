@@ -14,7 +14,7 @@ import { RecommenderModel, type ItemTableFactory } from './model';
 import { AdamW } from './optimizer';
 import { Rng } from './rng';
 import type { NamedArray } from './safetensors';
-import type { TrainingSettings } from './settings';
+import { usesIntents, type TrainingSettings } from './settings';
 
 /** Per-step values: total, rec, gradNorm, and diff/cl (indirec) and any item-table term (e.g. align). */
 export type StepLosses = { total: number; rec: number; gradNorm: number } & Record<string, number>;
@@ -23,6 +23,20 @@ export interface ClusteringSummary {
   sizes: number[];
   objective: number;
   seconds: number;
+  /** Intent of each prefix of the fixed stability sample (`stabilitySample`), in sample order. */
+  sampleAssignments: Int32Array;
+}
+
+/** Training prefixes whose intents are recorded every epoch, for prototype stability (ARI) across epochs. */
+export const STABILITY_SAMPLE = { size: 5000, seed: 20240601 } as const;
+
+/**
+ * The fixed seeded sample of the `n` clustered prefixes (sorted ids): the same every epoch of a run
+ * (n does not change), and drawn from its own generator so the training stream is untouched.
+ */
+export function stabilitySample(n: number, size: number = STABILITY_SAMPLE.size, seed: number = STABILITY_SAMPLE.seed): Int32Array {
+  if (n <= size) return Int32Array.from({ length: n }, (_, i) => i);
+  return new Rng(seed).permutation(n).subarray(0, size).sort();
 }
 
 export interface EpochSummary {
@@ -129,11 +143,12 @@ export class Trainer {
     this.centroids = result.centroids;
     if (s.clusterMembers === 'current' || this.members.length !== s.intents) this.members = Array.from({ length: s.intents }, () => []);
     result.assignments.forEach((c, i) => this.members[c]!.push(i));
-    return { sizes: Array.from(result.sizes), objective: result.objective, seconds: (performance.now() - t0) / 1000 };
+    const sampleAssignments = Int32Array.from(stabilitySample(n), (i) => result.assignments[i]!);
+    return { sizes: Array.from(result.sizes), objective: result.objective, seconds: (performance.now() - t0) / 1000, sampleAssignments };
   }
 
   beginEpoch(clusterLimit?: number): ClusteringSummary | undefined {
-    const clustering = this.settings.model === 'indirec' && this.samples.count > this.settings.intents ? this.cluster(clusterLimit) : undefined;
+    const clustering = usesIntents(this.settings) && this.samples.count > this.settings.intents ? this.cluster(clusterLimit) : undefined;
     this.order = this.epochOrder();
     return clustering;
   }
@@ -188,7 +203,7 @@ export class Trainer {
     const targets = Int32Array.from(ids, (i) => this.samples.target[i]!);
     const inputs = Array.from(ids, (i) => this.input(i));
     const groups = s.trimPadding ? s.lengthGroups : 1;
-    const indirec = s.model === 'indirec' && this.model.diffusion && this.centroids;
+    const indirec = usesIntents(s) && this.model.diffusion && this.centroids;
     let view: tf.Tensor2D | undefined;
     let condInputs: Int32Array[] | undefined;
     if (indirec) {

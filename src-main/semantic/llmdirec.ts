@@ -1,12 +1,17 @@
 /**
  * What a training run needs to become LLMDiRec: an embedding set of its dataset and the fusion
- * options (LLMDIREC-DESIGN §1, §3). The runs layer stores `SemanticViewSettings` with the run and
- * calls `llmdirecTableFactory` in its worker to get the engine's `tableFactory`.
+ * options (LLMDIREC-DESIGN §1, §3). The engine's settings carry them (model 'llmdirec'); at run start
+ * `prepareLlmdirecRun` resolves the embedding-set reference to a concrete complete set (stored with
+ * the run), and wherever the model is built — the training worker, evaluation, analytics —
+ * `llmdirecTableFactory` turns the stored settings into the engine's `tableFactory`.
  */
 import { z } from 'zod';
+import { ApiError } from '../api/contracts/common';
 import type { ItemTableFactory } from '../engine/model';
+import type { TrainingSettings } from '../engine/settings';
 import type { Db } from '../store/db';
-import { loadSemanticTable } from './embedding-store';
+import { datasetId } from '../store/datasets';
+import { listEmbeddingSets, loadSemanticTable, type EmbeddingSetInfo } from './embedding-store';
 import { defaultFusionSettings, fusedItemTableFactory, type FusedItemTable } from './fusion';
 
 export const SemanticViewSettings = z
@@ -45,4 +50,87 @@ export function llmdirecTableFactory(
     },
     options.onCreate,
   );
+}
+
+/** The semantic-view part of a run's training settings. */
+export function semanticViewOf(settings: TrainingSettings): SemanticViewSettings {
+  if (typeof settings.embeddingSetId !== 'number') throw new Error(`Run settings name embedding set "${String(settings.embeddingSetId)}", not an id: the run was not prepared`);
+  return SemanticViewSettings.parse({
+    embeddingSetId: settings.embeddingSetId,
+    fusion: settings.fusion,
+    alignWeight: settings.alignWeight,
+    adapterHidden: settings.adapterHidden,
+    adapterActivation: settings.adapterActivation,
+    layerInit: settings.layerInit,
+  });
+}
+
+/** What a run records about the semantic view it trained with. */
+export interface RunEmbedding {
+  embeddingSetId: number;
+  provider: string;
+  model: string;
+  dims: number;
+  template: string;
+  templateVersion: number;
+  itemsWithText: number;
+}
+
+/** True when every item of the set resolves (a vector for each item with text, the dataset's item count). */
+function isComplete(db: Db, set: EmbeddingSetInfo, numItems: number): boolean {
+  if (set.items !== numItems) return false;
+  const missing = db
+    .prepare(
+      `SELECT COUNT(*) AS n FROM embedding_set_items i JOIN embedding_sets s ON s.id = i.set_id
+       LEFT JOIN embedding_cache c ON c.model_id = s.model_id AND c.text_hash = i.text_hash
+       WHERE i.set_id = ? AND i.text_hash IS NOT NULL AND c.vector IS NULL`,
+    )
+    .get(set.id) as { n: number };
+  return missing.n === 0;
+}
+
+/**
+ * Resolves an embedding-set reference of a dataset: an id, 'latest' (the newest complete set) or
+ * 'provider/model' (the newest complete set embedded by that model, e.g. "builtin/use-lite").
+ */
+export function resolveEmbeddingSet(db: Db, dataset: string, reference: number | string = 'latest'): EmbeddingSetInfo {
+  const numItems = (db.prepare('SELECT items FROM datasets WHERE id = ?').get(datasetId(db, dataset)) as { items: number }).items;
+  const sets = listEmbeddingSets(db, dataset); // newest first
+  const first = `Run "llmdirec embed --dataset ${dataset}" first.`;
+  if (typeof reference === 'number' || /^\d+$/.test(reference)) {
+    const id = Number(reference);
+    const set = sets.find((s) => s.id === id);
+    if (!set) throw new ApiError('not_found', `Dataset "${dataset}" has no embedding set ${id} (llmdirec embeddings list --dataset ${dataset}). ${first}`);
+    if (!isComplete(db, set, numItems)) throw new ApiError('conflict', `Embedding set ${id} of "${dataset}" is incomplete. ${first}`);
+    return set;
+  }
+  const wanted = reference === 'latest' ? undefined : reference.toLowerCase();
+  const matching = sets.filter((s) => !wanted || `${s.provider}/${s.model}`.toLowerCase() === wanted || s.model.toLowerCase() === wanted);
+  const complete = matching.find((s) => isComplete(db, s, numItems));
+  if (!complete) {
+    const what = wanted ? `no complete embedding set from ${reference}` : 'no complete embedding set';
+    const known = sets.length ? ` (it has: ${[...new Set(sets.map((s) => `${s.provider}/${s.model}`))].join(', ')})` : '';
+    throw new ApiError('not_found', `Dataset "${dataset}" has ${what}${known}. ${first}`);
+  }
+  return complete;
+}
+
+/** At run start: the settings with the embedding set fixed to an id, and what the run records about it. */
+export function prepareLlmdirecRun(db: Db, dataset: string, settings: TrainingSettings): { settings: TrainingSettings; embedding: RunEmbedding } {
+  const set = resolveEmbeddingSet(db, dataset, settings.embeddingSetId ?? 'latest');
+  const embedding: RunEmbedding = {
+    embeddingSetId: set.id,
+    provider: set.provider,
+    model: set.model,
+    dims: set.dims,
+    template: set.template,
+    templateVersion: set.templateVersion,
+    itemsWithText: set.itemsWithText,
+  };
+  return { settings: { ...settings, embeddingSetId: set.id }, embedding };
+}
+
+/** The engine's table factory for an llmdirec run's stored settings (its own db connection in a worker). */
+export function llmdirecRunTableFactory(db: Db, dataset: string, settings: TrainingSettings): ItemTableFactory {
+  return llmdirecTableFactory(db, dataset, semanticViewOf(settings), { initializerRange: settings.initializerRange });
 }

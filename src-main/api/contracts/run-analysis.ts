@@ -35,6 +35,19 @@ export const RunIntentsResult = z.object({
       topItems: z.array(z.object({ itemId: z.number().int(), count: z.number().int(), text: z.string() })),
     }),
   ),
+  /**
+   * Stability of the training-time prototypes: ARI between consecutive epochs' K-means assignments
+   * of one fixed seeded sample of training prefixes; null when fewer than two epochs clustered.
+   */
+  stability: z
+    .object({
+      sample: z.number().int(),
+      seed: z.number().int().nullable(),
+      epochs: z.array(z.object({ epoch: z.number().int(), clusters: z.number().int(), sizes: z.array(z.number().int()) })),
+      pairs: z.array(z.object({ from: z.number().int(), to: z.number().int(), ari: z.number() })),
+      meanAri: z.number(),
+    })
+    .nullable(),
 });
 export type RunIntentsResult = z.infer<typeof RunIntentsResult>;
 

@@ -40,8 +40,20 @@ export const RunEpoch = z.object({
   clusteringSeconds: z.number().optional(),
 });
 
+/** The embedding set an LLMDiRec run trained with. */
+export const RunEmbedding = z.object({
+  embeddingSetId: z.number().int(),
+  provider: z.string(),
+  model: z.string(),
+  dims: z.number().int(),
+  template: z.string(),
+  templateVersion: z.number().int(),
+  itemsWithText: z.number().int(),
+});
+
 export const RunDetail = RunSummary.extend({
   settings: z.record(z.string(), z.unknown()),
+  embedding: RunEmbedding.optional(),
   folder: z.string(),
   epochLog: z.array(RunEpoch),
   checkpoints: z.array(z.object({ kind: z.enum(['last', 'best']), epoch: z.number().int(), file: z.string() })),
@@ -57,14 +69,23 @@ export const runMethods = {
   'runs.presets': method({
     summary: 'Reference defaults of every training setting and the per-dataset presets (INDIREC-SPEC §11).',
     input: NoInput,
-    output: z.object({ defaults: z.record(z.string(), z.unknown()), presets: z.record(z.string(), z.record(z.string(), z.unknown())) }),
+    output: z.object({
+      defaults: z.record(z.string(), z.unknown()),
+      presets: z.record(z.string(), z.record(z.string(), z.unknown())),
+      /** LLMDiRec's own settings (model 'llmdirec' only) and Table 4's variants as data. */
+      llmdirec: z.object({
+        defaults: z.record(z.string(), z.unknown()),
+        variants: z.record(z.string(), z.object({ paperName: z.string(), description: z.string(), settings: z.record(z.string(), z.unknown()) })),
+      }),
+    }),
   }),
   'runs.start': method({
-    summary: 'Starts training a model on a dataset (a job); settings override the dataset preset.',
+    summary:
+      "Starts training a model on a dataset (a job); settings override the dataset preset. llmdirec runs take settings.variant (Table 4), embeddingSetId (id | 'latest' | 'provider/model'), fusion, alignWeight, adapter options.",
     input: z
       .object({
         dataset: Name,
-        model: z.enum(['sasrec', 'indirec']),
+        model: z.enum(['sasrec', 'indirec', 'llmdirec']),
         epochs: z.number().int().min(1).max(10000).optional(),
         seed: z.number().int().optional(),
         settings: z.record(z.string(), z.unknown()).default({}),

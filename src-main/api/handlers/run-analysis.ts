@@ -7,8 +7,10 @@ import { compareRuns, inspectUser, summarizeRun } from '../../analysis/recommend
 import { buildReport, readPaperResults, reportToHtml, reportToMarkdown, type ReportRun } from '../../analysis/report';
 import type { RunOutputs } from '../../analysis/run-outputs';
 import { clusterIntentsInWorker, runOutputsInWorker } from '../../analysis/run-outputs-runner';
+import { runStability } from '../../analysis/run-stability';
 import { itemText } from '../../analysis/terms';
 import { getRun } from '../../engine/run-store';
+import { llmdirecVariants } from '../../engine/settings';
 import type { Db } from '../../store/db';
 import { itemAttributes } from '../../store/datasets';
 import { ApiError } from '../contracts/common';
@@ -41,7 +43,8 @@ function summary(out: RunOutputs, k: number): RunSummaryResult {
 }
 
 /** Model names as the paper prints them (Table 2). */
-const paperModel = (model: string): string => ({ sasrec: 'SASRec', indirec: 'InDiRec', llmdirec: 'LLMDiRec' })[model] ?? model;
+const paperModel = (model: string, variant?: string): string =>
+  (model === 'llmdirec' && variant ? llmdirecVariants[variant]?.paperName : undefined) ?? ({ sasrec: 'SASRec', indirec: 'InDiRec', llmdirec: 'LLMDiRec' })[model] ?? model;
 
 /** The shared reference folder next to the project (../shared), or LLMDIREC_SHARED. */
 function paperResultsFile(): string {
@@ -111,6 +114,7 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
             terms: p.terms.map((t) => t.term),
             topItems: p.topItems.slice(0, 8).map((i) => ({ itemId: i.itemId, count: i.count, text: text(i.itemId) })),
           })),
+          stability: runStability(db, run.id),
         };
       }),
     );
@@ -165,7 +169,7 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
         runs.push({
           runId: id,
           dataset: out.ref.run.dataset,
-          model: paperModel(out.ref.run.model),
+          model: paperModel(out.ref.run.model, out.ref.run.settings.variant),
           seed: out.ref.run.settings.seed,
           metrics: (out.ref.run.test as Record<string, number> | undefined) ?? pick(s.overall),
           groupDefinition: { coldMaxLength: definition.coldMaxLength ?? null, hotMinLength: definition.hotMinLength ?? null },

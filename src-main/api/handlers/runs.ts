@@ -5,7 +5,7 @@ import type { HandlerTable } from '../service';
 import { evaluateInWorker } from '../../engine/evaluation-job';
 import { getRun, listRuns, runCheckpoints, runEpochs, type RunRecord } from '../../engine/run-store';
 import { resumeRun, startRun } from '../../engine/runs';
-import { datasetPresets, defaultSettings } from '../../engine/settings';
+import { datasetPresets, defaultSettings, llmdirecDefaults, llmdirecVariants } from '../../engine/settings';
 import { datasetId } from '../../store/datasets';
 import type { JobRunner } from '../jobs';
 
@@ -40,14 +40,14 @@ function userError(error: unknown): never {
 }
 
 export const runHandlers: HandlerTable<RunMethod> = {
-  'runs.presets': () => ({ defaults: { ...defaultSettings }, presets: { ...datasetPresets } }),
+  'runs.presets': () => ({ defaults: { ...defaultSettings }, presets: { ...datasetPresets }, llmdirec: { defaults: { ...llmdirecDefaults }, variants: { ...llmdirecVariants } } }),
   'runs.start': (request, ctx) => startRun(ctx, request),
   'runs.resume': ({ runId }, ctx) => resumeRun(ctx, runId),
   'runs.list': ({ dataset }, { db, jobs }) => listRuns(db, dataset).map((r) => summary(r, jobs)),
   'runs.show': ({ runId }, { db, jobs }) => {
     const run = getRun(db, runId);
     if (!run) throw new ApiError('not_found', `No run ${runId}`);
-    return { ...summary(run, jobs), settings: { ...run.settings }, folder: run.folder, epochLog: runEpochs(db, runId), checkpoints: runCheckpoints(db, runId) };
+    return { ...summary(run, jobs), settings: { ...run.settings }, embedding: run.embedding, folder: run.folder, epochLog: runEpochs(db, runId), checkpoints: runCheckpoints(db, runId) };
   },
   'runs.evaluate': ({ runId, dataset, checkpoint, split }, { db, dbFile, jobs }) => {
     // What a user can fix is answered now; the ranking itself is a job in a worker thread.

@@ -55,16 +55,17 @@ export const analysisCommands: Command[] = [
         silhouette: r.silhouette,
         silhouetteBasis: r.silhouetteBasis,
         prototypes: r.prototypes.map((p) => ({ id: p.id, size: p.size, label: p.label, topItems: p.topItems, terms: p.terms, silhouette: p.silhouette })),
-        // The engine re-clusters every epoch without storing the assignments, so there is nothing to compare yet.
-        stability: null,
+        // ARI of consecutive training epochs' intents on a fixed sample of prefixes (null below two clustered epochs).
+        stability: r.stability,
         runId: r.runId,
         checkpoint: r.checkpoint,
         clustering: r.clustering,
-        notes: ['stability is null: per-epoch K-means assignments are not stored by training runs yet'],
+        notes: r.stability ? [] : ['stability is null: fewer than two training epochs clustered intents (sasrec, or a one-epoch run)'],
       };
       if (args.json) return printJson(io, result);
       const basis = r.silhouetteBasis.sampled ? `seeded sample of ${r.silhouetteBasis.scored} of ${r.silhouetteBasis.total}` : `all ${r.silhouetteBasis.total}`;
       io.out(`${r.clustering}\nSilhouette ${r.silhouette.toFixed(4)} (${r.silhouetteBasis.metric}, ${basis} representations)`);
+      if (r.stability) io.out(`Prototype stability across epochs (ARI on ${r.stability.sample} training prefixes): ${r.stability.pairs.map((p) => `${p.from}→${p.to} ${p.ari.toFixed(3)}`).join(', ')}`);
       printTable(
         io,
         result.prototypes.map((p) => ({ ...p, silhouette: p.silhouette === null ? '-' : p.silhouette.toFixed(4), terms: p.terms.slice(0, 5).join(', '), topItems: p.topItems.slice(0, 3).map((i) => i.text).join('; ') })),

@@ -14,10 +14,19 @@ function pickMetrics(m: Record<string, unknown>): Record<string, number> {
   return Object.fromEntries(METRICS.map((k) => [k, m[k] as number]));
 }
 
-function model(args: CliArgs): 'sasrec' | 'indirec' {
+function model(args: CliArgs): 'sasrec' | 'indirec' | 'llmdirec' {
   const value = args.flags.model ?? 'indirec';
-  if (value !== 'sasrec' && value !== 'indirec') throw new ApiError('validation', `--model must be sasrec or indirec (got "${String(value)}")`);
+  if (value !== 'sasrec' && value !== 'indirec' && value !== 'llmdirec') throw new ApiError('validation', `--model must be sasrec, indirec or llmdirec (got "${String(value)}")`);
   return value;
+}
+
+/** --embeddings / --variant are shorthands for --set embeddingSetId=… / --set variant=… (llmdirec). */
+function llmdirecFlags(args: CliArgs): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const embeddings = args.flags.embeddings as string | undefined;
+  if (embeddings !== undefined) out.embeddingSetId = /^\d+$/.test(embeddings) ? Number(embeddings) : embeddings;
+  if (args.flags.variant !== undefined) out.variant = String(args.flags.variant);
+  return out;
 }
 
 function settingPairs(args: CliArgs): string[] {
@@ -45,16 +54,18 @@ async function evaluateFile(file: string, checkpoint: string, io: CliIO) {
 export const trainCommands: Command[] = [
   {
     path: ['train'],
-    summary: 'Trains sasrec or indirec on a dataset (preset of INDIREC-SPEC §11 + --set overrides), then tests the best checkpoint.',
+    summary: 'Trains sasrec, indirec or llmdirec on a dataset (preset of INDIREC-SPEC §11 + --set overrides), then tests the best checkpoint.',
     flags: {
       dataset: { type: 'string', description: 'Dataset name', valueName: 'name' },
-      model: { type: 'string', description: 'sasrec | indirec (default indirec)', valueName: 'm' },
+      model: { type: 'string', description: 'sasrec | indirec | llmdirec (default indirec)', valueName: 'm' },
+      embeddings: { type: 'string', description: 'llmdirec: embedding set id or provider/model (default: the latest complete set)', valueName: 'id|provider/model' },
+      variant: { type: 'string', description: 'llmdirec: full | ca | ca-no-align | no-align | concat | weighted (Table 4)', valueName: 'v' },
       epochs: { type: 'string', description: 'Epochs (default 50)', valueName: 'n' },
       seed: { type: 'string', description: 'Seed (default 2022)', valueName: 'n' },
       set: { type: 'string', multiple: true, description: 'Any setting, repeatable (llmdirec runs presets lists them)', valueName: 'key=value' },
     },
     async run(args, service, io) {
-      const settings = parseSettingAssignments(settingPairs(args));
+      const settings = { ...parseSettingAssignments(settingPairs(args)), ...llmdirecFlags(args) };
       const { jobId, runId } = await service.call('runs.start', {
         dataset: requireString(args, 'dataset'),
         model: model(args),
