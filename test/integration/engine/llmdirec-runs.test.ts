@@ -128,7 +128,7 @@ describe('LLMDiRec runs', () => {
     const expected = await executeRun(db, reference.id);
     const victim = startRun(ctx, { dataset: 'ring', model: 'llmdirec', epochs: 3, settings: { ...tiny, variant: 'w/ CA' } });
     const off = jobs.onEvent((e) => {
-      if (e.type === 'progress' && e.jobId === victim.jobId && e.message.startsWith('epoch 2/')) jobs.cancel(victim.jobId);
+      if (e.type === 'progress' && e.jobId === victim.jobId && e.message?.startsWith('epoch 2/')) jobs.cancel(victim.jobId);
     });
     await expect(jobs.wait(victim.jobId)).rejects.toThrow(/Cancelled/);
     off();
