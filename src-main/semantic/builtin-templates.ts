@@ -54,5 +54,7 @@ export function builtinTemplateFor(datasetName: string): string | undefined {
   if (n.includes('toy')) return 'toys';
   if (n.includes('yelp')) return 'yelp';
   if (n.includes('ml-1m') || n.includes('ml1m') || n.includes('movielens')) return 'ml-1m';
+  // The demo catalogue (store/demo.ts) is Amazon-like: title, brand, price, description.
+  if (n === 'demo') return 'beauty';
   return undefined;
 }

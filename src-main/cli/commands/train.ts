@@ -104,10 +104,14 @@ export const trainCommands: Command[] = [
       const run = await service.call('runs.show', { runId });
       if (args.json) return printJson(io, run);
       io.out(`${run.id}: ${run.model} on ${run.dataset}, ${run.status}, backend ${run.backend ?? '-'}, ${run.epochsDone}/${run.epochs} epochs, ${run.trainSeconds.toFixed(0)} s training`);
+      if (run.embedding) {
+        const e = run.embedding;
+        io.out(`LLMDiRec ${String(run.settings.variant)} (fusion ${String(run.settings.fusion)}, alignWeight ${String(run.settings.alignWeight)}): embedding set ${e.embeddingSetId} = ${e.provider}/${e.model} (${e.dims}-d), template ${e.template} v${e.templateVersion}, ${e.itemsWithText} items with text`);
+      }
       printTable(
         io,
         run.epochLog.map((e) => ({ epoch: e.epoch, ...e.losses, 'valid HR@20': e.valid?.['HR@20'], 'valid NDCG@20': e.valid?.['NDCG@20'], seconds: e.seconds })),
-        ['epoch', 'total', 'rec', 'diff', 'cl', 'valid HR@20', 'valid NDCG@20', 'seconds'],
+        ['epoch', 'total', 'rec', 'diff', 'cl', ...(run.model === 'llmdirec' ? ['align'] : []), 'valid HR@20', 'valid NDCG@20', 'seconds'],
       );
       if (run.test) printMetrics(io, pickMetrics(run.test));
     },

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend';
 import type { EvaluationCase, PaddedBatch } from '../../../src-main/engine/data';
 import { answerRanks, type Ranker } from '../../../src-main/engine/evaluate';
+import { rankOne } from '../../../src-main/analysis/run-outputs';
 
 /** Scores s_j = h·e_j with h = 1 and a 1-D table: item j scores table[j]. Rows: 0 padding, 1..N items, N+1 mask. */
 function fixedRanker(table: number[]): Ranker {
@@ -65,5 +66,13 @@ describe('history items are scored 0 as in the reference (§10)', () => {
     expect(cases.some((c) => c.input.includes(c.answer))).toBe(true);
     const ranks = await answerRanks(fixedRanker(table), cases, { maxSeqLength: 10, batchSize: 64 });
     expect(Array.from(ranks)).toEqual(cases.map((c) => referenceRank(table, c)));
+    // The analytics' per-user ranking (run-outputs.ts) follows the same rule, and lists a repeated answer at score 0.
+    const out = { topItems: new Int32Array(cases.length * 5), topScores: new Float32Array(cases.length * 5), targets: new Int32Array(cases.length), ranks: new Int32Array(cases.length) };
+    cases.forEach((c, u) => rankOne(Float32Array.from(table), c.input, c.answer, N, 5, u, out));
+    expect(Array.from(out.ranks)).toEqual(Array.from(ranks));
+    cases.forEach((c, u) => {
+      const at = Array.from(out.topItems.subarray(u * 5, u * 5 + 5)).indexOf(c.answer);
+      if (out.ranks[u]! < 5 && c.input.includes(c.answer)) expect(out.topScores[u * 5 + at]).toBe(0);
+    });
   });
 });
