@@ -2,12 +2,34 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { matMul } from './kernels';
 
-/** Mean cross-entropy of `logits` [B, V] against integer `targets` (full softmax, §4). */
+/**
+ * Mean cross-entropy of `logits` [B, V] against integer `targets` (full softmax, §4).
+ *
+ * Same function and gradient as −mean(logSoftmax(logits)[r, t_r]), computed with the backend's
+ * Softmax kernel (one vectorised pass on wasm/XNNPACK; tfjs's logSoftmax runs a scalar Exp over
+ * all B·V logits in the forward pass and again in its gradient, the step's largest cost):
+ *   p = softmax(l);  log Σ_j e^{l_j} = max_j l_j − log max_j p_j  (the largest p is 1/Σ_j e^{l_j − max},
+ *   never below 1/V, so no underflow);  loss = mean_r(lse_r − l_{r,t_r});  ∂loss/∂l = (p − onehot(t))/B.
+ */
 export function crossEntropy(logits: tf.Tensor2D, targets: Int32Array): tf.Scalar {
   const [b, v] = logits.shape;
-  const logProbs = tf.logSoftmax(logits);
-  const at = Int32Array.from(targets, (t, r) => r * v + t);
-  return tf.neg(tf.mean(tf.gather(tf.reshape(logProbs, [b * v]), tf.tensor1d(at, 'int32')))) as tf.Scalar;
+  const op = tf.customGrad(((x: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    const p = tf.softmax(x);
+    save([p]);
+    const at = tf.tensor1d(Int32Array.from(targets, (t, r) => r * v + t), 'int32');
+    const lse = tf.sub(tf.max(x, 1), tf.log(tf.max(p, 1)));
+    const value = tf.mean(tf.sub(lse, tf.gather(tf.reshape(x, [b * v]), at)));
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        // (the wasm OneHot kernel writes int32 whatever the dtype, so the one-hot matrix is a scatter)
+        const rc = Int32Array.from({ length: 2 * b }, (_, k) => (k % 2 ? targets[k >> 1]! : k >> 1));
+        const onehot = tf.scatterND(tf.tensor2d(rc, [b, 2], 'int32'), tf.ones([b]), [b, v]);
+        return tf.mul(tf.sub(saved[0]!, onehot), tf.div(dy, b));
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D) => tf.Scalar;
+  return op(logits);
 }
 
 /** Recommendation loss: CE of h·Eᵀ over all V rows (incl. padding and mask rows, as the reference). */
