@@ -3,7 +3,7 @@
  * wasm kernels run synchronously, so wall time around the call is the kernel's time) and section
  * timers around the trainer's phases, for sasrec and indirec on one dataset.
  *
- *   node --import tsx bench/profile-train.ts [--dataset beauty] [--steps 3] [--model sasrec|indirec|both]
+ *   node --import tsx bench/profile-train.ts [--dataset beauty] [--steps 3] [--model sasrec|indirec|both] [--set lengthGroups=2 …] [--shapes BatchMatMul,Exp]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readdirSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { readSequenceFile } from '../src-main/engine/data';
 import { resolveSettings } from '../src-main/engine/settings';
 import { Trainer } from '../src-main/engine/trainer';
 
-const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'beauty' }, steps: { type: 'string', default: '3' }, model: { type: 'string', default: 'both' }, top: { type: 'string', default: '18' }, shapes: { type: 'string' } } });
+const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'beauty' }, steps: { type: 'string', default: '3' }, model: { type: 'string', default: 'both' }, top: { type: 'string', default: '18' }, shapes: { type: 'string' }, set: { type: 'string', multiple: true } } });
 const datasets = resolve(import.meta.dirname, '../../shared/datasets');
 if (!existsSync(datasets)) {
   console.log(`skipped: ${datasets} not found (../shared is absent)`);
@@ -40,6 +40,11 @@ for (const k of tf.getKernelsForBackend(backend)) {
       const t0 = performance.now();
       const out = inner(args);
       const ms = performance.now() - t0;
+      const ph = phase();
+      const p = phases.get(ph) ?? { n: 0, ms: 0, wall: 0 };
+      p.n++;
+      p.ms += ms;
+      phases.set(ph, p);
       for (const key of [k.kernelName, ...(byShape.has(k.kernelName) ? [`${k.kernelName} ${shapes(args)}`] : [])]) {
         const s = stats.get(key) ?? { n: 0, ms: 0 };
         s.n++;
@@ -51,24 +56,84 @@ for (const k of tf.getKernelsForBackend(backend)) {
   });
 }
 
+/** Step phases: kernels are attributed by the engine's scope ('forward'/'backward' of the gradient) and our wrappers. */
+const phases = new Map<string, { n: number; ms: number; wall: number }>();
+let inside = '';
+function phase(): string {
+  const stack = (tf.engine().state as unknown as { scopeStack: { name?: string }[] }).scopeStack;
+  if (inside === 'optimizer') return 'optimizer (clip + AdamW)';
+  if (stack.some((s) => s.name === 'backward')) return 'backward (gradient tape)';
+  if (stack.some((s) => s.name === 'forward')) return inside === 'encode' ? 'forward: encoder' : 'forward: loss, diffusion, table';
+  return inside === 'encode' ? 'no-grad encodings (condition, view)' : 'other (no-grad: diffusion sampling, K-means assign)';
+}
+const engine = tf.engine() as unknown as { gradients: (...a: unknown[]) => unknown; endTape: () => void };
+let tGrad = 0;
+let tFwdEnd = 0;
+const wall = (name: string, ms: number) => {
+  const p = phases.get(name) ?? { n: 0, ms: 0, wall: 0 };
+  p.wall += ms;
+  phases.set(name, p);
+};
+const gradients = engine.gradients.bind(engine);
+engine.gradients = (...a: unknown[]) => {
+  tGrad = performance.now();
+  const out = gradients(...a);
+  if (on) wall('backward (gradient tape)', performance.now() - tFwdEnd);
+  return out;
+};
+const endTape = engine.endTape.bind(engine);
+engine.endTape = () => {
+  tFwdEnd = performance.now();
+  if (on) wall('forward (all)', tFwdEnd - tGrad);
+  endTape();
+};
+
 const steps = Number(values.steps);
+/** `--set lengthGroups=2` etc.: setting overrides (numbers and booleans parsed). */
+const overrides = Object.fromEntries((values.set ?? []).map((kv) => {
+  const [k, v] = kv.split('=') as [string, string];
+  return [k, v === 'true' ? true : v === 'false' ? false : Number.isNaN(Number(v)) ? v : Number(v)];
+}));
 for (const model of values.model === 'both' ? (['sasrec', 'indirec'] as const) : [values.model as 'sasrec' | 'indirec']) {
-  const trainer = new Trainer(data, resolveSettings(file, { model, kmeansRedo: 1, kmeansIterations: 2 }));
+  const trainer = new Trainer(data, resolveSettings(file, { model, kmeansRedo: 1, kmeansIterations: 2, ...overrides }));
+  const encode = trainer.model.encoder.encodeSequences.bind(trainer.model.encoder);
+  trainer.model.encoder.encodeSequences = (...a: Parameters<typeof encode>) => {
+    const before = inside;
+    inside = 'encode';
+    try {
+      return encode(...a);
+    } finally {
+      inside = before;
+    }
+  };
+  const apply = trainer.optimizer.apply.bind(trainer.optimizer);
+  trainer.optimizer.apply = (g) => {
+    inside = 'optimizer';
+    const t = performance.now();
+    try {
+      return apply(g);
+    } finally {
+      inside = '';
+      if (on) wall('optimizer (clip + AdamW)', performance.now() - t);
+    }
+  };
   trainer.beginEpoch(16384);
   trainer.trainStep(trainer.batchIds(0));
   stats.clear();
+  phases.clear();
   on = true;
   const t0 = performance.now();
   for (let k = 1; k <= steps; k++) trainer.trainStep(trainer.batchIds(k));
-  const wall = (performance.now() - t0) / steps;
+  const stepMs = (performance.now() - t0) / steps;
   on = false;
   const rows = [...stats.entries()].map(([name, s]) => ({ kernel: name, 'calls/step': Math.round(s.n / steps), 'ms/step': +(s.ms / steps).toFixed(1) }));
   rows.sort((a, b) => b['ms/step'] - a['ms/step']);
   const plain = rows.filter((r) => !r.kernel.includes(' ')); // shape rows repeat their kernel's time
   const kernelMs = plain.reduce((a, r) => a + r['ms/step'], 0);
   const calls = plain.reduce((a, r) => a + r['calls/step'], 0);
-  console.log(`\n${model}: ${wall.toFixed(0)} ms/step wall, ${kernelMs.toFixed(0)} ms in ${calls} kernel calls (${(wall - kernelMs).toFixed(0)} ms outside kernels: tape, JS, data prep)`);
-  console.table(rows.slice(0, Number(values.top)));
+  console.log(`\n${model}: ${stepMs.toFixed(0)} ms/step wall, ${kernelMs.toFixed(0)} ms in ${calls} kernel calls (${(stepMs - kernelMs).toFixed(0)} ms outside kernels: tape, JS, data prep)`);
+  console.table([...phases.entries()].map(([name, p]) => ({ phase: name, 'wall ms/step': +(p.wall / steps).toFixed(0), 'kernel ms/step': +(p.ms / steps).toFixed(0), 'kernels/step': Math.round(p.n / steps) })));
+  if (Number(values.top) > 0) console.table(rows.slice(0, Number(values.top)));
   trainer.dispose();
 }
 console.log(`tensors alive at the end: ${tf.memory().numTensors}`);

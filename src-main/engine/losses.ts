@@ -53,6 +53,8 @@ export function intentContrastiveLoss(view: tf.Tensor2D, h: tf.Tensor2D, targets
   const partner = tf.concat([tf.slice(z, [b, 0], [b, -1]), tf.slice(z, [0, 0], [b, -1])], 0);
   const positive = tf.div(tf.sum(tf.mul(z, partner), 1, true), temperature); // [2B, 1]
   const sim = tf.add(tf.div(matMul(z, z, false, true), temperature), tf.tensor2d(mask, [n, n]));
-  const logits = tf.concat([positive, sim], 1);
-  return tf.mean(tf.sub(tf.logSumExp(logits, 1, true), positive)) as tf.Scalar;
+  const logits = tf.concat([positive, sim], 1) as tf.Tensor2D;
+  // mean(logSumExp(logits) − positive) is the cross-entropy with class 0 (the positive's column);
+  // crossEntropy takes the Softmax-kernel path (tfjs's logSumExp gradient runs a broadcast Equal).
+  return crossEntropy(logits, new Int32Array(n));
 }
