@@ -29,6 +29,24 @@ function unsortedSegmentSumViaScatter(backendName: string): tf.KernelFunc {
   };
 }
 
+/**
+ * 3. The wasm `Identity` kernel (and `Cast` to the same dtype) copies the whole buffer, and the engine
+ *    clones every tensor it saves for the backward pass (and tfjs's gradients clone/cast freely):
+ *    ~860 copies per SASRec step. Tensors are immutable (a variable's `assign` swaps its data id), so
+ *    sharing the data with a reference count, as the cpu backend's Identity and wasm's own Reshape do,
+ *    is the same result without the copy.
+ */
+function sharedIdentity(backendName: string, kernelName: 'Identity' | 'Cast'): tf.KernelFunc {
+  const original = tf.getKernel(kernelName, backendName)!.kernelFunc;
+  return (args: KernelArgs) => {
+    const x = (args.inputs as { x: tf.TensorInfo }).x;
+    const dtype = (args.attrs as { dtype?: tf.DataType } | undefined)?.dtype ?? x.dtype;
+    if (dtype !== x.dtype || x.dtype === 'string') return original(args);
+    (args.backend as unknown as { incRef(id: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+}
+
 const registered = new Set<string>();
 
 /** Registers the replacement kernels for the given backend (idempotent). Native TensorFlow needs none. */
@@ -36,6 +54,14 @@ export function registerTrainingKernels(backendName: string): void {
   if (registered.has(backendName) || (backendName !== 'wasm' && backendName !== 'cpu')) return;
   if (tf.getKernel('UnsortedSegmentSum', backendName)) tf.unregisterKernel('UnsortedSegmentSum', backendName);
   tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName, kernelFunc: unsortedSegmentSumViaScatter(backendName) });
+  if (backendName === 'wasm') {
+    for (const name of ['Identity', 'Cast'] as const) {
+      const kernel = tf.getKernel(name, backendName)!;
+      const kernelFunc = sharedIdentity(backendName, name);
+      tf.unregisterKernel(name, backendName);
+      tf.registerKernel({ ...kernel, kernelFunc });
+    }
+  }
   registered.add(backendName);
 }
 
