@@ -27,7 +27,7 @@ const data = readSequenceFile(join(datasets, file));
 const stats = new Map<string, { n: number; ms: number }>();
 let on = false;
 /** Kernels also broken down by input shapes and attributes (`--shapes BatchMatMul,Exp`). */
-const byShape = new Set((values.shapes ?? 'BatchMatMul').split(',').filter(Boolean));
+const byShape = new Set((values.shapes ?? '').split(',').filter(Boolean));
 const shapes = (args: Parameters<tf.KernelFunc>[0]) =>
   Object.values(args.inputs).map((t) => `[${(t as tf.TensorInfo).shape}]`).join('·') + (args.attrs && Object.keys(args.attrs).length ? ' ' + JSON.stringify(args.attrs).slice(0, 60) : '');
 for (const k of tf.getKernelsForBackend(backend)) {
@@ -45,7 +45,9 @@ for (const k of tf.getKernelsForBackend(backend)) {
       p.n++;
       p.ms += ms;
       phases.set(ph, p);
-      for (const key of [k.kernelName, ...(byShape.has(k.kernelName) ? [`${k.kernelName} ${shapes(args)}`] : [])]) {
+      const keys = [k.kernelName, ...(byShape.has(k.kernelName) ? [`${k.kernelName} ${shapes(args)}`] : [])];
+      if (k.kernelName === 'BatchMatMul') keys.push((args.inputs.a as tf.TensorInfo).shape.length > 2 ? 'BatchMatMul · batched (attention)' : 'BatchMatMul · 2-d (dense, logits)');
+      for (const key of keys) {
         const s = stats.get(key) ?? { n: 0, ms: 0 };
         s.n++;
         s.ms += ms;
@@ -128,7 +130,7 @@ for (const model of values.model === 'both' ? (['sasrec', 'indirec'] as const) :
   on = false;
   const rows = [...stats.entries()].map(([name, s]) => ({ kernel: name, 'calls/step': Math.round(s.n / steps), 'ms/step': +(s.ms / steps).toFixed(1) }));
   rows.sort((a, b) => b['ms/step'] - a['ms/step']);
-  const plain = rows.filter((r) => !r.kernel.includes(' ')); // shape rows repeat their kernel's time
+  const plain = rows.filter((r) => !r.kernel.includes(' ')); // shape and kind rows repeat their kernel's time
   const kernelMs = plain.reduce((a, r) => a + r['ms/step'], 0);
   const calls = plain.reduce((a, r) => a + r['calls/step'], 0);
   console.log(`\n${model}: ${stepMs.toFixed(0)} ms/step wall, ${kernelMs.toFixed(0)} ms in ${calls} kernel calls (${(stepMs - kernelMs).toFixed(0)} ms outside kernels: tape, JS, data prep)`);
