@@ -1,14 +1,11 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { ApiError } from '../api/contracts/common';
+import { startWorker, workerEntry } from '../workers';
 import type { Matrix } from './matrix';
 import type { ProjectionControl, ProjectionRequest, ProjectionResult } from './projection';
 import type { FromWorker, ToWorker } from './projection-worker';
 import type { IntentsInput, IntentsOptions, IntentsReport } from './intents';
 
-const defaultWorkerUrl = (): URL => new URL(import.meta.url.endsWith('.ts') ? './projection-worker.ts' : './projection-worker.js', import.meta.url);
+const defaultWorkerUrl = (): URL => workerEntry(import.meta.url, 'projection-worker');
 
 /**
  * Runs `project` in a worker thread. Cancel sends a message; a worker that has not answered within
@@ -58,12 +55,3 @@ function runInWorker<T>(message: ToWorker, transfer: ArrayBuffer[], control: Pro
   });
 }
 
-function startWorker(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
-  // tsx's ESM API registers its loader inside this worker (execArgv `--import tsx` does not reach
-  // eval workers, and the package's CommonJS build of the API points at a missing file).
-  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const api = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { eval: true });
-}

@@ -3,10 +3,6 @@
  * (train-worker.ts) and relays its progress and metrics into the JobRunner's event stream, so the
  * UI draws live curves. Cancel and pause are messages to the worker, not a kill.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { ApiError } from '../api/contracts/common';
 import type { JobContext, JobRunner } from '../api/jobs';
 import type { Db } from '../store/db';
@@ -15,21 +11,13 @@ import { createRun, getRun, updateRun, type RunRecord } from './run-store';
 import type { FromTrainWorker, ToTrainWorker } from './train-worker';
 import { resolveSettings } from './settings';
 import { prepareTable } from './table-kinds';
+import { startWorker, workerEntry } from '../workers';
 
-const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './train-worker.ts' : './train-worker.js', import.meta.url);
-
-function startWorker(workerData: unknown): Worker {
-  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl, { workerData });
-  // Under tsx, register tsx's ESM loader inside the worker before importing the TypeScript entry.
-  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const api = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
-}
+const trainWorker = workerEntry(import.meta.url, 'train-worker');
 
 /** Runs (or resumes) a run in a worker thread; resolves with its result. */
 export function trainInWorker(dbFile: string, runId: string, job: Pick<JobContext, 'signal' | 'progress' | 'metrics' | 'log'> & { onPauseChange?: (paused: boolean) => void }): Promise<unknown> & { control(msg: ToTrainWorker): void } {
-  const worker = startWorker({ dbFile, runId });
+  const worker = startWorker(trainWorker, { dbFile, runId });
   const control = (msg: ToTrainWorker) => worker.postMessage(msg);
   const promise = new Promise<unknown>((resolve, reject) => {
     let settled = false;

@@ -4,11 +4,11 @@
  * promise settles exactly once — on the worker's answer, its cancel acknowledgement, a crash, or
  * an exit without an answer (so a job never waits forever on a worker that died).
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parentPort, workerData, Worker } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { ApiError } from '../api/contracts/common';
+import { startWorker } from '../workers';
+
+export { workerEntry } from '../workers';
 
 export type ToTask = { type: 'cancel' };
 export type FromTask =
@@ -22,25 +22,6 @@ export interface TaskControl {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, message: string) => void;
   onLog?: (message: string) => void;
-}
-
-/**
- * The URL of a worker entry next to `base` (an `import.meta.url`): the `.ts` source under
- * tsx/vitest, the emitted `.js` file in the bundled build (electron.vite.config.ts emits every
- * `*-worker.ts` next to index.js under its own name).
- */
-export function workerEntry(base: string, name: string): URL {
-  return new URL(base.endsWith('.ts') ? `./${name}.ts` : `./${name}.js`, base);
-}
-
-function startWorker(url: URL, data: unknown): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: data });
-  // Under tsx, register tsx's ESM loader inside the worker before importing the TypeScript entry
-  // (execArgv `--import tsx` does not reach eval workers).
-  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const api = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: data });
 }
 
 /**
