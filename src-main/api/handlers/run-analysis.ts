@@ -46,12 +46,15 @@ function summary(out: RunOutputs, k: number): RunSummaryResult {
 const paperModel = (model: string, variant?: string): string =>
   (model === 'llmdirec' && variant ? llmdirecVariants[variant]?.paperName : undefined) ?? ({ sasrec: 'SASRec', indirec: 'InDiRec', llmdirec: 'LLMDiRec' })[model] ?? model;
 
-/** The shared reference folder next to the project (../shared), or LLMDIREC_SHARED. */
+/**
+ * The paper's printed numbers (Tables 1–4, §8). They ship with the app in `resources/` (they are the
+ * paper's published results, not data); LLMDIREC_PAPER_RESULTS points at another copy.
+ */
 function paperResultsFile(): string {
-  if (process.env.LLMDIREC_SHARED) return join(process.env.LLMDIREC_SHARED, 'reference/paper-results.json');
+  if (process.env.LLMDIREC_PAPER_RESULTS) return process.env.LLMDIREC_PAPER_RESULTS;
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, '../shared/reference/paper-results.json');
+  return join(dir, 'resources/paper-results.json');
 }
 
 const finite = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
