@@ -64,12 +64,12 @@ function rowGather(backendName: string): tf.KernelFunc {
     const rows = x.shape[0]!;
     const slice = tf.util.sizeFromShape(x.shape.slice(1));
     const ids = backend.readSync(indices.dataId) as Int32Array;
+    for (const i of ids) if (!(i >= 0 && i < rows)) throw new Error(`GatherV2: the index value ${i} is not in [0, ${rows - 1}]`); // before allocating: nothing to leak
     const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
     const from = backend.typedArrayFromHeap(x);
     const to = backend.typedArrayFromHeap(out);
     for (let r = 0; r < ids.length; r++) {
       const i = ids[r]!;
-      if (!(i >= 0 && i < rows)) throw new Error(`GatherV2: the index value ${i} is not in [0, ${rows - 1}]`);
       if (slice === 1) to[r] = from[i]!;
       else to.set(from.subarray(i * slice, i * slice + slice), r * slice);
     }
