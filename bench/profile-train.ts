@@ -125,7 +125,10 @@ for (const model of values.model === 'both' ? (['sasrec', 'indirec'] as const) :
   phases.clear();
   on = true;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   for (let k = 1; k <= steps; k++) trainer.trainStep(trainer.batchIds(k));
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / steps; // this process's CPU time: less sensitive to other load than wall time
   const stepMs = (performance.now() - t0) / steps;
   on = false;
   const rows = [...stats.entries()].map(([name, s]) => ({ kernel: name, 'calls/step': Math.round(s.n / steps), 'ms/step': +(s.ms / steps).toFixed(1) }));
@@ -133,7 +136,7 @@ for (const model of values.model === 'both' ? (['sasrec', 'indirec'] as const) :
   const plain = rows.filter((r) => !r.kernel.includes(' ')); // shape and kind rows repeat their kernel's time
   const kernelMs = plain.reduce((a, r) => a + r['ms/step'], 0);
   const calls = plain.reduce((a, r) => a + r['calls/step'], 0);
-  console.log(`\n${model}: ${stepMs.toFixed(0)} ms/step wall, ${kernelMs.toFixed(0)} ms in ${calls} kernel calls (${(stepMs - kernelMs).toFixed(0)} ms outside kernels: tape, JS, data prep)`);
+  console.log(`\n${model}: ${stepMs.toFixed(0)} ms/step wall (${cpuMs.toFixed(0)} ms CPU), ${kernelMs.toFixed(0)} ms in ${calls} kernel calls (${(stepMs - kernelMs).toFixed(0)} ms outside kernels: tape, JS, data prep)`);
   console.table([...phases.entries()].map(([name, p]) => ({ phase: name, 'wall ms/step': +(p.wall / steps).toFixed(0), 'kernel ms/step': +(p.ms / steps).toFixed(0), 'kernels/step': Math.round(p.n / steps) })));
   if (Number(values.top) > 0) console.table(rows.slice(0, Number(values.top)));
   trainer.dispose();
