@@ -4,46 +4,18 @@
  * yields between steps to read it; a synchronous silhouette is stopped by the runner's terminate
  * fallback). One entry file, because the bundled build emits exactly `projection-worker.js`.
  */
-import { parentPort } from 'node:worker_threads';
+import { serveTask } from '../workers';
 import { buildIntentsReport, type IntentsInput, type IntentsOptions, type IntentsReport } from './intents';
 import { project, type ProjectionRequest, type ProjectionResult } from './projection';
 
-export type ToWorker =
+export type ProjectionTask =
   | { type: 'run'; request: ProjectionRequest; rows: number; cols: number; data: Float32Array }
-  | { type: 'intents'; input: IntentsInput; options: IntentsOptions }
-  | { type: 'cancel' };
-export type FromWorker =
-  | { type: 'progress'; done: number; total: number; message: string }
-  | { type: 'done'; result: ProjectionResult | IntentsReport }
-  | { type: 'cancelled' }
-  | { type: 'error'; message: string };
+  | { type: 'intents'; input: IntentsInput; options: IntentsOptions };
 
-const port = parentPort;
-if (port) {
-  const controller = new AbortController();
-  const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
-  const progress = (done: number, total: number, message: string): void => post({ type: 'progress', done, total, message });
-  const fail = (error: unknown): void =>
-    controller.signal.aborted ? post({ type: 'cancelled' }) : post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-  port.on('message', (msg: ToWorker) => {
-    if (msg.type === 'cancel') {
-      controller.abort();
-    } else if (msg.type === 'run') {
-      project({ rows: msg.rows, cols: msg.cols, data: msg.data }, msg.request, { signal: controller.signal, onProgress: progress }).then(
-        (result) => post({ type: 'done', result }, [result.coordinates.buffer as ArrayBuffer]),
-        fail,
-      );
-    } else {
-      try {
-        const result = buildIntentsReport(msg.input, {
-          ...msg.options,
-          signal: controller.signal,
-          onProgress: (done, total) => progress(done, total, 'silhouette'),
-        });
-        post({ type: 'done', result });
-      } catch (error) {
-        fail(error);
-      }
-    }
-  });
-}
+serveTask<ProjectionTask, ProjectionResult | IntentsReport>(
+  async (task, { signal, onProgress }) =>
+    task.type === 'run'
+      ? project({ rows: task.rows, cols: task.cols, data: task.data }, task.request, { signal, onProgress })
+      : buildIntentsReport(task.input, { ...task.options, signal, onProgress: (done, total) => onProgress(done, total, 'silhouette') }),
+  (result) => ('coordinates' in result ? [result.coordinates.buffer as ArrayBuffer] : []),
+);

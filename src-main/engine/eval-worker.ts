@@ -6,7 +6,7 @@
 import { openDb } from '../store/db';
 import type { Split } from './data';
 import { evaluateCheckpoint, evaluateRun, type EvaluationReport } from './run-evaluation';
-import { serveTask } from './worker-task';
+import { serveTask } from '../workers';
 
 export interface EvaluationTask {
   dbFile: string;

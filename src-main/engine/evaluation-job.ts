@@ -5,7 +5,7 @@
 import type { JobContext } from '../api/jobs';
 import type { EvaluationTask } from './eval-worker';
 import type { EvaluationReport } from './run-evaluation';
-import { runTask, workerEntry } from './worker-task';
+import { runTask, workerEntry } from '../workers';
 
 const evalWorker = workerEntry(import.meta.url, 'eval-worker');
 
