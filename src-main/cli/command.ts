@@ -35,6 +35,13 @@ export function requireString(args: CliArgs, flag: string): string {
   return value;
 }
 
+/** The first positional argument, or a usage error saying what is missing. */
+export function requirePositional(args: CliArgs, missing: string): string {
+  const value = args.positionals[0];
+  if (!value) throw new ApiError('validation', missing);
+  return value;
+}
+
 export function optionalNumber(args: CliArgs, flag: string): number | undefined {
   const value = args.flags[flag];
   if (value === undefined) return undefined;

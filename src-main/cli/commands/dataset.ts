@@ -1,7 +1,7 @@
 import type { DatasetSummary, ImportRequest } from '../../api/contracts/datasets';
 import { ImportFormat } from '../../api/contracts/datasets';
 import { ApiError } from '../../api/contracts/common';
-import { followJob, optionalNumber, printJson, printTable, requireString, type Command } from '../command';
+import { followJob, optionalNumber, printJson, printTable, requirePositional, requireString, type Command } from '../command';
 
 const statsColumns = ['name', 'users', 'items', 'actions', 'avgLength', 'sparsity', 'minLength', 'maxLength'];
 
@@ -62,8 +62,7 @@ export const datasetCommands: Command[] = [
     args: '<name>',
     summary: 'Table-1 statistics of a dataset.',
     async run(args, service, io) {
-      const name = args.positionals[0];
-      if (!name) throw new ApiError('validation', 'Missing the dataset name');
+      const name = requirePositional(args, 'Missing the dataset name');
       const stats = await service.call('datasets.stats', { name });
       if (args.json) printJson(io, stats);
       else printTable(io, [stats], statsColumns);
@@ -74,8 +73,7 @@ export const datasetCommands: Command[] = [
     args: '<name>',
     summary: 'Delete a dataset and everything derived from it.',
     async run(args, service, io) {
-      const name = args.positionals[0];
-      if (!name) throw new ApiError('validation', 'Missing the dataset name');
+      const name = requirePositional(args, 'Missing the dataset name');
       const result = await service.call('datasets.delete', { name });
       if (args.json) printJson(io, result);
       else io.out(result.deleted ? `Deleted "${name}".` : `No dataset named "${name}".`);

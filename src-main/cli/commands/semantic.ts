@@ -3,7 +3,7 @@ import { basename, extname } from 'node:path';
 import { ApiError } from '../../api/contracts/common';
 import { TemplateBody } from '../../api/contracts/semantic';
 import type { Service } from '../../api/service';
-import { followJob, optionalNumber, printJson, printTable, requireString, type CliArgs, type Command } from '../command';
+import { followJob, optionalNumber, printJson, printTable, requirePositional, requireString, type CliArgs, type Command } from '../command';
 
 /**
  * `--template <name|file>`: a stored template's name, or a file — `.json` with {text, placeholders,
@@ -101,8 +101,7 @@ export const semanticCommands: Command[] = [
     args: '<name>',
     flags: { version: { type: 'string', description: 'A given version (default: latest)', valueName: 'n' } },
     async run(args, service, io) {
-      const name = args.positionals[0];
-      if (!name) throw new ApiError('validation', 'Which template? llmdirec templates show <name>');
+      const name = requirePositional(args, 'Which template? llmdirec templates show <name>');
       const shown = await service.call('templates.get', { name, version: optionalNumber(args, 'version') });
       if (args.json) return printJson(io, shown);
       const t = shown.template;

@@ -6,7 +6,7 @@ import { leaveOneOutCases, readSequenceFile } from '../../engine/data';
 import { evaluateRanking } from '../../engine/evaluate';
 import { loadReferenceCheckpoint } from '../../engine/model';
 import { parseSettingAssignments } from '../../engine/settings';
-import { followJob, optionalNumber, printJson, printTable, requireString, type CliArgs, type CliIO, type Command } from '../command';
+import { followJob, optionalNumber, printJson, printTable, requirePositional, requireString, type CliArgs, type CliIO, type Command } from '../command';
 
 const METRICS = ['HR@5', 'HR@10', 'HR@20', 'NDCG@5', 'NDCG@10', 'NDCG@20', 'users'] as const;
 
@@ -99,8 +99,7 @@ export const trainCommands: Command[] = [
     summary: 'One run: settings, per-epoch losses and validation metrics, checkpoints, test metrics.',
     args: '<run-id>',
     async run(args, service, io) {
-      const runId = args.positionals[0];
-      if (!runId) throw new ApiError('validation', 'Give a run id (llmdirec runs list)');
+      const runId = requirePositional(args, 'Give a run id (llmdirec runs list)');
       const run = await service.call('runs.show', { runId });
       if (args.json) return printJson(io, run);
       io.out(`${run.id}: ${run.model} on ${run.dataset}, ${run.status}, backend ${run.backend ?? '-'}, ${run.epochsDone}/${run.epochs} epochs, ${run.trainSeconds.toFixed(0)} s training`);
@@ -121,8 +120,7 @@ export const trainCommands: Command[] = [
     summary: 'Continues an interrupted run from its last checkpoint.',
     args: '<run-id>',
     async run(args, service, io) {
-      const runId = args.positionals[0];
-      if (!runId) throw new ApiError('validation', 'Give a run id (llmdirec runs list)');
+      const runId = requirePositional(args, 'Give a run id (llmdirec runs list)');
       const { jobId } = await service.call('runs.resume', { runId });
       const result = await followJob(service, jobId, io);
       if (args.json) return printJson(io, result);
