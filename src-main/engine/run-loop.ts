@@ -14,7 +14,7 @@ import { initBackend } from './backend';
 import type { SequenceData } from './data';
 import type { RankingMetrics } from './evaluate';
 import type { ItemTableFactory } from './model';
-import { getRun, recordCheckpoint, recordEpoch, updateRun } from './run-store';
+import { claimRun, getRun, recordCheckpoint, recordEpoch, updateRun } from './run-store';
 import { readSafetensors, writeSafetensors } from './safetensors';
 import { tableFactoryFor } from './table-kinds';
 import { STABILITY_SAMPLE, Trainer, type StepLosses } from './trainer';
@@ -60,6 +60,7 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
   const s = run.settings;
   const backend = await initBackend();
   updateRun(db, runId, { backend, status: 'running' });
+  claimRun(db, runId);
   mkdirSync(run.folder, { recursive: true });
   const lastFile = join(run.folder, 'last.safetensors');
   const bestFile = join(run.folder, 'best.safetensors');

@@ -1,5 +1,6 @@
 /** Reading and writing run records (tables of src-main/engine/schema.ts). */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Db } from '../store/db';
 import type { RankingMetrics } from './evaluate';
@@ -39,6 +40,8 @@ export interface RunRecord {
   createdAt: string;
   updatedAt: string;
   finishedAt?: string;
+  /** The process that last started training it (see `trainingElsewhere`). */
+  owner?: { pid: number; host: string };
 }
 
 interface RunRow {
@@ -59,6 +62,8 @@ interface RunRow {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  owner_pid: number | null;
+  owner_host: string | null;
 }
 
 function fromRow(r: RunRow): RunRecord {
@@ -80,6 +85,7 @@ function fromRow(r: RunRow): RunRecord {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     finishedAt: r.finished_at ?? undefined,
+    owner: r.owner_pid !== null && r.owner_host !== null ? { pid: r.owner_pid, host: r.owner_host } : undefined,
   };
 }
 
@@ -129,6 +135,28 @@ export function updateRun(
   const set = Object.entries(columns).filter(([, v]) => v !== undefined);
   const sql = `UPDATE runs SET ${[...set.map(([k]) => `${k} = ?`), 'updated_at = ?'].join(', ')} WHERE id = ?`;
   db.prepare(sql).run(...set.map(([, v]) => v), new Date().toISOString(), id);
+}
+
+/** Records this process as the one training the run (called where training starts). */
+export function claimRun(db: Db, id: string): void {
+  db.prepare('UPDATE runs SET owner_pid = ?, owner_host = ? WHERE id = ?').run(process.pid, hostname(), id);
+}
+
+/**
+ * Whether an active-looking run (queued, running, paused) is being trained by another live process
+ * on this computer — e.g. `llmdirec train` in a terminal while the app is open. A run whose owner
+ * is this process, is gone, or is on another host is not: this process's own jobs say whether it
+ * runs here, and a dead owner means the run was killed (shown as interrupted, resumable).
+ */
+export function trainingElsewhere(run: RunRecord): boolean {
+  if (!['queued', 'running', 'paused'].includes(run.status) || !run.owner) return false;
+  if (run.owner.pid === process.pid || run.owner.host !== hostname()) return false;
+  try {
+    process.kill(run.owner.pid, 0); // signal 0: existence check only
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by another user
+  }
 }
 
 /** Labels as little-endian uint16 when they fit (intents ≤ 65536), else int32: 10 KB for 5,000 prefixes. */

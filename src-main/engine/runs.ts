@@ -7,7 +7,7 @@ import { ApiError } from '../api/contracts/common';
 import type { JobContext, JobRunner } from '../api/jobs';
 import type { Db } from '../store/db';
 import { datasetId } from '../store/datasets';
-import { createRun, getRun, updateRun, type RunRecord } from './run-store';
+import { createRun, getRun, trainingElsewhere, updateRun, type RunRecord } from './run-store';
 import type { FromTrainWorker, ToTrainWorker } from './train-worker';
 import { resolveSettings } from './settings';
 import { prepareTable } from './table-kinds';
@@ -95,6 +95,7 @@ export function resumeRun(ctx: RunContext, runId: string): { jobId: string; runI
   if (ctx.jobs.list().some((j) => j.title.includes(`(${runId})`) && (j.state === 'running' || j.state === 'paused'))) {
     throw new ApiError('conflict', `Run ${runId} is already running`);
   }
+  if (trainingElsewhere(run)) throw new ApiError('conflict', `Run ${runId} is being trained by another process (pid ${run.owner!.pid}) on this computer`);
   updateRun(ctx.db, runId, { status: 'queued' });
   return { jobId: launch(ctx, run, 'Resume'), runId };
 }

@@ -70,4 +70,14 @@ export const runMigrations: Migration[] = [
       ALTER TABLE run_epochs ADD COLUMN assignments_seed INTEGER;
     `,
   },
+  {
+    version: 13,
+    name: 'runs: owning process',
+    sql: `
+      -- The process (pid on host) training the run, so that another process (the CLI next to the
+      -- app) tells a run still training elsewhere from one that was killed.
+      ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+      ALTER TABLE runs ADD COLUMN owner_host TEXT;
+    `,
+  },
 ];

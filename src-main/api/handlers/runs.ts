@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { ApiError } from '../contracts/common';
 import type { HandlerTable } from '../service';
 import { evaluateInWorker } from '../../engine/evaluation-job';
-import { getRun, listRuns, runCheckpoints, runEpochs, type RunRecord } from '../../engine/run-store';
+import { getRun, listRuns, runCheckpoints, runEpochs, trainingElsewhere, type RunRecord } from '../../engine/run-store';
 import { resumeRun, startRun } from '../../engine/runs';
 import { datasetPresets, defaultSettings, llmdirecDefaults, llmdirecVariants } from '../../engine/settings';
 import { datasetId } from '../../store/datasets';
@@ -11,9 +11,9 @@ import type { JobRunner } from '../jobs';
 
 type RunMethod = 'runs.presets' | 'runs.start' | 'runs.resume' | 'runs.list' | 'runs.show' | 'runs.evaluate';
 
-/** A run recorded as active that no job of this process is running was killed: show it as interrupted. */
+/** A run recorded as active that neither a job of this process nor another live process runs was killed: show it as interrupted. */
 function summary(run: RunRecord, jobs: JobRunner) {
-  const active = jobs.list().some((j) => j.title.includes(`(${run.id})`) && (j.state === 'running' || j.state === 'paused'));
+  const active = trainingElsewhere(run) || jobs.list().some((j) => j.title.includes(`(${run.id})`) && (j.state === 'running' || j.state === 'paused'));
   const status = !active && ['queued', 'running', 'paused'].includes(run.status) ? 'interrupted' : run.status;
   return {
     id: run.id,

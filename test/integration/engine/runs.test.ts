@@ -14,8 +14,8 @@ import { openDb, type Db } from '../../../src-main/store/db';
 import { writeDataset } from '../../../src-main/store/datasets';
 import { Rng } from '../../../src-main/engine/rng';
 import { executeRun } from '../../../src-main/engine/run-loop';
-import { createRun, getRun, runEpochs } from '../../../src-main/engine/run-store';
-import { startRun } from '../../../src-main/engine/runs';
+import { createRun, getRun, runEpochs, trainingElsewhere } from '../../../src-main/engine/run-store';
+import { resumeRun, startRun } from '../../../src-main/engine/runs';
 import { resolveSettings } from '../../../src-main/engine/settings';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmdirec-runs-'));
@@ -105,10 +105,14 @@ describe('training runs', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(__dirname, '../../..'), stdio: 'ignore' });
     // Kill it (SIGKILL: no cleanup) once the first epoch's checkpoint is on disk.
     const last = join(victim.folder, 'last.safetensors');
+    let seenTrainingElsewhere = false;
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
         if (existsSync(last) && getRun(db, victim.id)!.epochsDone >= 1) {
           clearInterval(timer);
+          // While the child trains, this process sees it as training elsewhere and will not resume it.
+          seenTrainingElsewhere = trainingElsewhere(getRun(db, victim.id)!);
+          expect(() => resumeRun({ db, dbFile: file, jobs: new JobRunner() }, victim.id)).toThrow(/another process \(pid \d+\)/);
           child.kill('SIGKILL');
           resolve();
         }
@@ -120,6 +124,9 @@ describe('training runs', () => {
     await new Promise((r) => child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.on('exit', r));
     const before = getRun(db, victim.id)!;
     expect(before.status).toBe('running'); // killed: nobody marked it finished
+    expect(seenTrainingElsewhere).toBe(true);
+    expect(before.owner?.pid).toBe(child.pid);
+    expect(trainingElsewhere(before)).toBe(false); // its owner is gone: interrupted, resumable
     expect(before.epochsDone).toBeLessThan(4);
     const resumed = await executeRun(db, victim.id);
     expect(resumed.test).toEqual(expected.test);
