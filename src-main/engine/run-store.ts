@@ -137,6 +137,13 @@ export function updateRun(
   db.prepare(sql).run(...set.map(([, v]) => v), new Date().toISOString(), id);
 }
 
+/** Raises a run's epoch budget (training it further continues from its last checkpoint). */
+export function setRunEpochs(db: Db, id: string, epochs: number): void {
+  const run = getRun(db, id);
+  if (!run) throw new Error(`No run ${id}`);
+  db.prepare('UPDATE runs SET config_json = ?, updated_at = ? WHERE id = ?').run(JSON.stringify({ ...run.settings, epochs }), new Date().toISOString(), id);
+}
+
 /** Records this process as the one training the run (called where training starts). */
 export function claimRun(db: Db, id: string): void {
   db.prepare('UPDATE runs SET owner_pid = ?, owner_host = ? WHERE id = ?').run(process.pid, hostname(), id);

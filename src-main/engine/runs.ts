@@ -7,7 +7,7 @@ import { ApiError } from '../api/contracts/common';
 import type { JobContext, JobRunner } from '../api/jobs';
 import type { Db } from '../store/db';
 import { datasetId } from '../store/datasets';
-import { createRun, getRun, trainingElsewhere, updateRun, type RunRecord } from './run-store';
+import { createRun, getRun, setRunEpochs, trainingElsewhere, updateRun, type RunRecord } from './run-store';
 import type { FromTrainWorker, ToTrainWorker } from './train-worker';
 import { resolveSettings } from './settings';
 import { prepareTable } from './table-kinds';
@@ -87,15 +87,25 @@ export function startRun(ctx: RunContext, request: StartRunRequest): { jobId: st
   return { jobId: launch(ctx, run, 'Train'), runId: run.id };
 }
 
-/** Continues an interrupted, failed or cancelled run from its last checkpoint. */
-export function resumeRun(ctx: RunContext, runId: string): { jobId: string; runId: string } {
+/**
+ * Continues an interrupted, failed or cancelled run from its last checkpoint. With `epochs`, trains
+ * it further, to that many epochs in all — a finished run too. The last checkpoint holds the whole
+ * training state, so the continued epochs are those an uninterrupted run of `epochs` would train;
+ * only the old final epoch, validated because it was last, stays among the best-checkpoint candidates.
+ */
+export function resumeRun(ctx: RunContext, runId: string, epochs?: number): { jobId: string; runId: string } {
   const run = getRun(ctx.db, runId);
   if (!run) throw new ApiError('not_found', `No run ${runId}`);
-  if (run.status === 'succeeded') throw new ApiError('conflict', `Run ${runId} has already finished`);
   if (ctx.jobs.list().some((j) => j.title.includes(`(${runId})`) && (j.state === 'running' || j.state === 'paused'))) {
     throw new ApiError('conflict', `Run ${runId} is already running`);
   }
   if (trainingElsewhere(run)) throw new ApiError('conflict', `Run ${runId} is being trained by another process (pid ${run.owner!.pid}) on this computer`);
+  if (epochs !== undefined) {
+    if (epochs <= run.epochsDone) throw new ApiError('validation', `Run ${runId} has already trained ${run.epochsDone} epochs: give more than that`);
+    setRunEpochs(ctx.db, runId, epochs);
+  } else if (run.status === 'succeeded') {
+    throw new ApiError('conflict', `Run ${runId} has already finished (give a larger epoch count to train it further)`);
+  }
   updateRun(ctx.db, runId, { status: 'queued' });
-  return { jobId: launch(ctx, run, 'Resume'), runId };
+  return { jobId: launch(ctx, getRun(ctx.db, runId)!, epochs !== undefined ? 'Extend' : 'Resume'), runId };
 }

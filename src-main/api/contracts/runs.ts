@@ -94,8 +94,8 @@ export const runMethods = {
     output: JobStarted.extend({ runId: z.string() }),
   }),
   'runs.resume': method({
-    summary: 'Continues an interrupted, failed or cancelled run from its last checkpoint (a job).',
-    input: z.object({ runId: RunId }).strict(),
+    summary: 'Continues an interrupted, failed or cancelled run from its last checkpoint (a job); with `epochs`, trains a run (also a finished one) further, up to that many epochs in all.',
+    input: z.object({ runId: RunId, epochs: z.number().int().min(1).max(10000).optional() }).strict(),
     output: JobStarted.extend({ runId: z.string() }),
   }),
   'runs.list': method({

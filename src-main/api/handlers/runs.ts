@@ -42,7 +42,7 @@ function userError(error: unknown): never {
 export const runHandlers: HandlerTable<RunMethod> = {
   'runs.presets': () => ({ defaults: { ...defaultSettings }, presets: { ...datasetPresets }, llmdirec: { defaults: { ...llmdirecDefaults }, variants: { ...llmdirecVariants } } }),
   'runs.start': (request, ctx) => startRun(ctx, request),
-  'runs.resume': ({ runId }, ctx) => resumeRun(ctx, runId),
+  'runs.resume': ({ runId, epochs }, ctx) => resumeRun(ctx, runId, epochs),
   'runs.list': ({ dataset }, { db, jobs }) => listRuns(db, dataset).map((r) => summary(r, jobs)),
   'runs.show': ({ runId }, { db, jobs }) => {
     const run = getRun(db, runId);

@@ -117,11 +117,12 @@ export const trainCommands: Command[] = [
   },
   {
     path: ['runs', 'resume'],
-    summary: 'Continues an interrupted run from its last checkpoint.',
+    summary: 'Continues an interrupted run from its last checkpoint; --epochs N trains a run (also a finished one) further, to N epochs in all.',
     args: '<run-id>',
+    flags: { epochs: { type: 'string', description: 'Train further, to this many epochs in all', valueName: 'n' } },
     async run(args, service, io) {
       const runId = requirePositional(args, 'Give a run id (llmdirec runs list)');
-      const { jobId } = await service.call('runs.resume', { runId });
+      const { jobId } = await service.call('runs.resume', { runId, epochs: optionalNumber(args, 'epochs') });
       const result = await followJob(service, jobId, io);
       if (args.json) return printJson(io, result);
       printMetrics(io, pickMetrics((result as { test: Record<string, number> }).test));

@@ -93,6 +93,25 @@ describe('training runs', () => {
     db.close();
   }, 180_000);
 
+  it('trains a finished run further, to the epochs of a longer uninterrupted run', async () => {
+    const { db, file } = await tinyDb('extend');
+    const settings = resolveSettings(undefined, { ...tiny, model: 'indirec', epochs: 3 });
+    const reference = createRun(db, file, 'ring', settings);
+    await executeRun(db, reference.id);
+    const short = createRun(db, file, 'ring', { ...settings, epochs: 2 });
+    await executeRun(db, short.id);
+    const jobs = new JobRunner();
+    const ctx = { db, dbFile: file, jobs };
+    expect(() => resumeRun(ctx, short.id)).toThrow(/already finished/);
+    expect(() => resumeRun(ctx, short.id, 2)).toThrow(/already trained 2 epochs/);
+    await jobs.wait(resumeRun(ctx, short.id, 3).jobId);
+    const extended = getRun(db, short.id)!;
+    expect(extended).toMatchObject({ status: 'succeeded', epochsDone: 3 });
+    expect(extended.settings.epochs).toBe(3);
+    expect(runEpochs(db, short.id).map((e) => e.losses)).toEqual(runEpochs(db, reference.id).map((e) => e.losses));
+    db.close();
+  }, 120_000);
+
   it('a killed process resumes from its last checkpoint to the uninterrupted result', async () => {
     const { db, file } = await tinyDb('resume');
     const settings = resolveSettings(undefined, { ...tiny, model: 'indirec', epochs: 4 });
