@@ -227,6 +227,17 @@ describe('analyst journey (web mode)', { skip: reason }, () => {
     await page.getByTestId('nav-training').click();
     await trainShort('sasrec');
     await screenshot(page, '14-training-sasrec');
+    // Train the finished run one epoch further: a new job continues it from its last checkpoint.
+    await page.getByTestId('train-further-epochs').fill('3');
+    await page.getByTestId('train-further').click();
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=train-epochs-done]')?.textContent?.trim() === '3 / 3' &&
+        document.querySelector('[data-testid=training-status] [data-testid=job-progress]')?.getAttribute('data-state') === 'succeeded',
+      null,
+      { timeout: 180_000 },
+    );
+    await screenshot(page, '14-training-sasrec-further');
     await page.getByTestId('nav-recommendations').click();
     await page.getByTestId('recs-user-view').waitFor({ timeout: 120_000 });
     const picks = page.locator('[data-testid^=compare-pick-]');
