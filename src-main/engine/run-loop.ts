@@ -14,7 +14,7 @@ import { initBackend } from './backend';
 import type { SequenceData } from './data';
 import type { RankingMetrics } from './evaluate';
 import type { ItemTableFactory } from './model';
-import { claimRun, getRun, recordCheckpoint, recordEpoch, updateRun } from './run-store';
+import { claimRun, getRun, recordCheckpoint, recordEpoch, runEpochs, setEpochValidation, updateRun } from './run-store';
 import { readSafetensors, writeSafetensors } from './safetensors';
 import { tableFactoryFor } from './table-kinds';
 import { STABILITY_SAMPLE, Trainer, type StepLosses } from './trainer';
@@ -134,6 +134,21 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
       controls.metrics?.('epoch', epoch, { ...summary.losses, seconds: summary.seconds });
       t0 = performance.now();
       stepsTimed = 0;
+    }
+    // The final epoch is always a validation snapshot. A run whose budget was lowered after it was
+    // stopped (`resumeRun(…, epochs)`) can end on an epoch validated by nobody: validate it now,
+    // from the last checkpoint, which holds exactly that epoch's model.
+    const finalEpoch = trainer.epoch - 1;
+    if (finalEpoch >= 0 && trainer.epoch >= s.epochs && !runEpochs(db, runId).find((e) => e.epoch === finalEpoch)?.valid) {
+      const valid = await trainer.evaluate('valid', controls.signal);
+      controls.metrics?.('valid', finalEpoch, { ...valid });
+      setEpochValidation(db, runId, finalEpoch, valid);
+      if (improved(valid, stopping.best)) {
+        stopping = { best: valid, bestEpoch: finalEpoch, bad: 0 };
+        writeSafetensors(bestFile, trainer.model.toArrays(), { runId, epoch: String(finalEpoch) });
+        recordCheckpoint(db, runId, 'best', finalEpoch, bestFile);
+        updateRun(db, runId, { bestEpoch: finalEpoch, bestValid: valid });
+      }
     }
     // §10: test with the best checkpoint.
     if (existsSync(bestFile)) trainer.model.loadArrays(readSafetensors(bestFile).tensors, bestFile);

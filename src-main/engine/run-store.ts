@@ -198,6 +198,11 @@ export function recordEpoch(db: Db, runId: string, e: RunEpoch): void {
   );
 }
 
+/** Adds validation metrics to a recorded epoch. */
+export function setEpochValidation(db: Db, runId: string, epoch: number, valid: RankingMetrics): void {
+  db.prepare('UPDATE run_epochs SET valid_json = ? WHERE run_id = ? AND epoch = ?').run(JSON.stringify(valid), runId, epoch);
+}
+
 /** Each epoch's assignments of the fixed sample (epochs that clustered only), for stability across epochs. */
 export function runEpochAssignments(db: Db, runId: string): { epoch: number; seed: number | null; labels: Int32Array }[] {
   const rows = db

@@ -88,10 +88,11 @@ export function startRun(ctx: RunContext, request: StartRunRequest): { jobId: st
 }
 
 /**
- * Continues an interrupted, failed or cancelled run from its last checkpoint. With `epochs`, trains
- * it further, to that many epochs in all — a finished run too. The last checkpoint holds the whole
- * training state, so the continued epochs are those an uninterrupted run of `epochs` would train;
- * only the old final epoch, validated because it was last, stays among the best-checkpoint candidates.
+ * Continues an interrupted, failed or cancelled run from its last checkpoint. With `epochs`, sets its
+ * budget: more epochs train it further (a finished run too), as many as it has done finish it where it
+ * is. The last checkpoint holds the whole training state, so the continued epochs are those an
+ * uninterrupted run of `epochs` would train; the final epoch is always validated (run-loop.ts), so an
+ * old final epoch stays among the best-checkpoint candidates.
  */
 export function resumeRun(ctx: RunContext, runId: string, epochs?: number): { jobId: string; runId: string } {
   const run = getRun(ctx.db, runId);
@@ -101,7 +102,9 @@ export function resumeRun(ctx: RunContext, runId: string, epochs?: number): { jo
   }
   if (trainingElsewhere(run)) throw new ApiError('conflict', `Run ${runId} is being trained by another process (pid ${run.owner!.pid}) on this computer`);
   if (epochs !== undefined) {
-    if (epochs <= run.epochsDone) throw new ApiError('validation', `Run ${runId} has already trained ${run.epochsDone} epochs: give more than that`);
+    // An unfinished run may also stop where it is (epochs = epochs done): it is then validated and tested.
+    const least = run.status === 'succeeded' ? run.epochsDone + 1 : run.epochsDone;
+    if (epochs < least) throw new ApiError('validation', `Run ${runId} has already trained ${run.epochsDone} epochs: give ${least === run.epochsDone ? 'at least' : 'more than'} that`);
     setRunEpochs(ctx.db, runId, epochs);
   } else if (run.status === 'succeeded') {
     throw new ApiError('conflict', `Run ${runId} has already finished (give a larger epoch count to train it further)`);

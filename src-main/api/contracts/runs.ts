@@ -94,7 +94,7 @@ export const runMethods = {
     output: JobStarted.extend({ runId: z.string() }),
   }),
   'runs.resume': method({
-    summary: 'Continues an interrupted, failed or cancelled run from its last checkpoint (a job); with `epochs`, trains a run (also a finished one) further, up to that many epochs in all.',
+    summary: 'Continues an interrupted, failed or cancelled run from its last checkpoint (a job); `epochs` sets its budget: more trains it (also a finished one) further, as many as done finishes it where it is.',
     input: z.object({ runId: RunId, epochs: z.number().int().min(1).max(10000).optional() }).strict(),
     output: JobStarted.extend({ runId: z.string() }),
   }),

@@ -117,9 +117,9 @@ export const trainCommands: Command[] = [
   },
   {
     path: ['runs', 'resume'],
-    summary: 'Continues an interrupted run from its last checkpoint; --epochs N trains a run (also a finished one) further, to N epochs in all.',
+    summary: 'Continues an interrupted run from its last checkpoint; --epochs N sets its budget: train it (also a finished one) further to N epochs in all, or finish it where it is.',
     args: '<run-id>',
-    flags: { epochs: { type: 'string', description: 'Train further, to this many epochs in all', valueName: 'n' } },
+    flags: { epochs: { type: 'string', description: 'Epochs in all: more than done trains further; as many as done finishes it (validate, test)', valueName: 'n' } },
     async run(args, service, io) {
       const runId = requirePositional(args, 'Give a run id (llmdirec runs list)');
       const { jobId } = await service.call('runs.resume', { runId, epochs: optionalNumber(args, 'epochs') });

@@ -103,12 +103,30 @@ describe('training runs', () => {
     const jobs = new JobRunner();
     const ctx = { db, dbFile: file, jobs };
     expect(() => resumeRun(ctx, short.id)).toThrow(/already finished/);
-    expect(() => resumeRun(ctx, short.id, 2)).toThrow(/already trained 2 epochs/);
+    expect(() => resumeRun(ctx, short.id, 2)).toThrow(/already trained 2 epochs: give more than that/);
     await jobs.wait(resumeRun(ctx, short.id, 3).jobId);
     const extended = getRun(db, short.id)!;
     expect(extended).toMatchObject({ status: 'succeeded', epochsDone: 3 });
     expect(extended.settings.epochs).toBe(3);
     expect(runEpochs(db, short.id).map((e) => e.losses)).toEqual(runEpochs(db, reference.id).map((e) => e.losses));
+    db.close();
+  }, 120_000);
+
+  it('finishes a stopped run where it is: its unvalidated final epoch is validated, then tested', async () => {
+    const { db, file } = await tinyDb('finish');
+    const settings = resolveSettings(undefined, { ...tiny, model: 'sasrec', epochs: 4, validateEvery: 10 });
+    const reference = createRun(db, file, 'ring', { ...settings, epochs: 2 });
+    const expected = await executeRun(db, reference.id);
+    const stopped = createRun(db, file, 'ring', settings);
+    const abort = new AbortController();
+    await expect(executeRun(db, stopped.id, { signal: abort.signal, metrics: (series, x) => series === 'epoch' && x === 1 && abort.abort() })).rejects.toThrow(/Cancelled/);
+    expect(runEpochs(db, stopped.id).map((e) => e.valid !== undefined)).toEqual([true, false]);
+    const jobs = new JobRunner();
+    await jobs.wait(resumeRun({ db, dbFile: file, jobs }, stopped.id, 2).jobId);
+    const finished = getRun(db, stopped.id)!;
+    expect(finished).toMatchObject({ status: 'succeeded', epochsDone: 2, bestEpoch: expected.bestEpoch });
+    expect(runEpochs(db, stopped.id).map((e) => e.valid)).toEqual(runEpochs(db, reference.id).map((e) => e.valid));
+    expect(finished.test).toEqual(expected.test);
     db.close();
   }, 120_000);
 
