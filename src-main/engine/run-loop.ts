@@ -84,6 +84,17 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
       controls.log?.(`Resuming ${runId} at epoch ${trainer.epoch} from ${lastFile}`);
     }
     controls.log?.(`Training ${s.model} on ${run.dataset} with the ${backend} backend: ${trainer.samples.count} samples, ${trainer.stepsPerEpoch} steps per epoch`);
+    /** Validates the current model as epoch `epoch`'s snapshot; keeps it as the best checkpoint if it improved (§10). */
+    const validate = async (epoch: number): Promise<RankingMetrics> => {
+      const valid = await trainer.evaluate('valid', controls.signal);
+      controls.metrics?.('valid', epoch, { ...valid });
+      if (improved(valid, stopping.best)) {
+        stopping = { best: valid, bestEpoch: epoch, bad: 0 };
+        writeSafetensors(bestFile, trainer.model.toArrays(), { runId, epoch: String(epoch) });
+        recordCheckpoint(db, runId, 'best', epoch, bestFile);
+      } else stopping.bad++;
+      return valid;
+    };
     const steps = trainer.stepsPerEpoch;
     const totalSteps = s.epochs * steps;
     let t0 = performance.now();
@@ -107,16 +118,7 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
           controls.metrics?.('loss', done, losses);
         },
       });
-      let valid: RankingMetrics | undefined;
-      if (epoch % s.validateEvery === 0 || epoch === s.epochs - 1) {
-        valid = await trainer.evaluate('valid', controls.signal);
-        controls.metrics?.('valid', epoch, { ...valid });
-        if (improved(valid, stopping.best)) {
-          stopping = { best: valid, bestEpoch: epoch, bad: 0 };
-          writeSafetensors(bestFile, trainer.model.toArrays(), { runId, epoch: String(epoch) });
-          recordCheckpoint(db, runId, 'best', epoch, bestFile);
-        } else stopping.bad++;
-      }
+      const valid = epoch % s.validateEvery === 0 || epoch === s.epochs - 1 ? await validate(epoch) : undefined;
       trainSeconds += summary.seconds;
       writeSafetensors(lastFile, trainer.stateArrays(), { runId, epoch: String(trainer.epoch), earlyStopping: JSON.stringify(stopping) });
       recordCheckpoint(db, runId, 'last', trainer.epoch, lastFile);
@@ -140,15 +142,8 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
     // from the last checkpoint, which holds exactly that epoch's model.
     const finalEpoch = trainer.epoch - 1;
     if (finalEpoch >= 0 && trainer.epoch >= s.epochs && !runEpochs(db, runId).find((e) => e.epoch === finalEpoch)?.valid) {
-      const valid = await trainer.evaluate('valid', controls.signal);
-      controls.metrics?.('valid', finalEpoch, { ...valid });
-      setEpochValidation(db, runId, finalEpoch, valid);
-      if (improved(valid, stopping.best)) {
-        stopping = { best: valid, bestEpoch: finalEpoch, bad: 0 };
-        writeSafetensors(bestFile, trainer.model.toArrays(), { runId, epoch: String(finalEpoch) });
-        recordCheckpoint(db, runId, 'best', finalEpoch, bestFile);
-        updateRun(db, runId, { bestEpoch: finalEpoch, bestValid: valid });
-      }
+      setEpochValidation(db, runId, finalEpoch, await validate(finalEpoch));
+      updateRun(db, runId, { bestEpoch: stopping.bestEpoch, bestValid: stopping.best });
     }
     // §10: test with the best checkpoint.
     if (existsSync(bestFile)) trainer.model.loadArrays(readSafetensors(bestFile).tensors, bestFile);
