@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ItemTable } from '../engine/item-table';
+import { dense, matMul } from '../engine/kernels';
 import type { ItemTableFactory } from '../engine/model';
 import { ParameterSet } from '../engine/parameters';
 import type { Rng } from '../engine/rng';
@@ -55,6 +56,8 @@ export class FusedItemTable implements ItemTable {
   readonly parameters = new ParameterSet();
   /** Frozen S with a zero mask row appended: [V, d_s]. Not a parameter: never trained or checkpointed. */
   private readonly semantic: tf.Tensor2D;
+  /** Sᵀ, kept once: the adapter's weight gradient over the whole table is Sᵀ·dy (see `frozenProduct`). */
+  private readonly semanticT: tf.Tensor2D;
   /** 1 where a row has a semantic vector: [V, 1]. */
   private readonly hasText: tf.Tensor2D;
   private readonly hasTextRows: Uint8Array;
@@ -81,6 +84,7 @@ export class FusedItemTable implements ItemTable {
     this.hasTextRows.set(semantic.hasText);
     this.hasTextRows[0] = 0;
     this.semantic = tf.tensor2d(padded, [rows, ds]);
+    this.semanticT = tf.transpose(this.semantic);
     this.hasText = tf.tensor2d(Float32Array.from(this.hasTextRows), [rows, 1]);
 
     const p = this.parameters;
@@ -108,23 +112,64 @@ export class FusedItemTable implements ItemTable {
   }
 
   private linear(x: tf.Tensor, name: string): tf.Tensor {
-    const w = this.parameters.get(`${name}.weight`);
-    const b = this.parameters.get(`${name}.bias`);
-    const flat = x.rank === 2 ? x : tf.reshape(x, [-1, x.shape[x.rank - 1]!]);
-    const y = tf.add(tf.matMul(flat as tf.Tensor2D, w as tf.Tensor2D), b);
-    return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), w.shape[1]!]);
+    return dense(x, this.parameters.get(`${name}.weight`) as tf.Tensor2D, this.parameters.get(`${name}.bias`) as tf.Tensor1D);
+  }
+
+  /**
+   * S·W over the whole frozen table with its gradient for W only, Sᵀ·dy as an untransposed product
+   * with the kept Sᵀ: no gradient for S (12k × d_s, never used) and no per-step transpose of S.
+   */
+  private readonly frozenProduct = tf.customGrad(((w: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    save([]);
+    return { value: matMul(this.semantic, w), gradFunc: (dy: tf.Tensor2D) => [matMul(this.semanticT, dy)] };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (w: tf.Tensor2D) => tf.Tensor2D;
+
+  /**
+   * The adapter without a non-linearity is one affine map, x·(W₁⋯Wₙ) + c with c the chained biases:
+   * the same function and gradients as layer by layer, with d_s·D instead of d_s·(d_s/2) multiply-adds
+   * per row (4.5× fewer for the default 512 → 256 → 64).
+   */
+  private affineAdapter(): { weight: tf.Tensor2D; bias: tf.Tensor1D } {
+    let weight = this.parameters.get('semantic_adapter.0.weight') as tf.Tensor2D;
+    let bias = this.parameters.get('semantic_adapter.0.bias') as tf.Tensor1D;
+    for (let l = 1; l < this.adapterLayers; l++) {
+      const w = this.parameters.get(`semantic_adapter.${l}.weight`) as tf.Tensor2D;
+      weight = matMul(weight, w);
+      bias = tf.reshape(dense(tf.reshape(bias, [1, -1]), w, this.parameters.get(`semantic_adapter.${l}.bias`) as tf.Tensor1D), [-1]);
+    }
+    return { weight, bias };
   }
 
   /** A(s) for the given semantic rows ([n, d_s] → [n, D]). */
   adapt(s: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
-      let x: tf.Tensor = s;
-      for (let l = 0; l < this.adapterLayers; l++) {
-        x = this.linear(x, `semantic_adapter.${l}`);
-        if (l < this.adapterLayers - 1 && this.settings.adapterActivation === 'gelu') x = tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
+      if (this.settings.adapterActivation === 'none') {
+        const { weight, bias } = this.affineAdapter();
+        return dense(s, weight, bias) as tf.Tensor2D;
       }
-      return x as tf.Tensor2D;
+      return this.adaptLayers(this.linear(s, 'semantic_adapter.0'));
     });
+  }
+
+  /** A(S) for every row of the table. */
+  private adaptTable(): tf.Tensor2D {
+    return tf.tidy(() => {
+      if (this.settings.adapterActivation === 'none') {
+        const { weight, bias } = this.affineAdapter();
+        return tf.add(this.frozenProduct(weight), bias) as tf.Tensor2D;
+      }
+      const first = tf.add(this.frozenProduct(this.parameters.get('semantic_adapter.0.weight') as tf.Tensor2D), this.parameters.get('semantic_adapter.0.bias'));
+      return this.adaptLayers(first);
+    });
+  }
+
+  /** Layers 1…n of the adapter with GELU between layers, given layer 0's output for `s`. */
+  private adaptLayers(first: tf.Tensor): tf.Tensor2D {
+    let x = first;
+    for (let l = 1; l < this.adapterLayers; l++) {
+      x = this.linear(tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))), `semantic_adapter.${l}`);
+    }
+    return x as tf.Tensor2D;
   }
 
   /** F(e_id, a) row-wise, before the no-text rows fall back to e_id. */
@@ -151,7 +196,7 @@ export class FusedItemTable implements ItemTable {
   weights(): tf.Tensor2D {
     return tf.tidy(() => {
       const id = this.parameters.get('item_embeddings.weight') as unknown as tf.Tensor2D;
-      const fused = this.fuse(id, this.adapt(this.semantic));
+      const fused = this.fuse(id, this.adaptTable());
       return tf.add(id, tf.mul(this.hasText, tf.sub(fused, id))) as tf.Tensor2D;
     });
   }
@@ -211,7 +256,7 @@ export class FusedItemTable implements ItemTable {
     if (this.settings.fusion !== 'gated') return undefined;
     const means = tf.tidy(() => {
       const id = this.parameters.get('item_embeddings.weight') as unknown as tf.Tensor2D;
-      const g = tf.sigmoid(this.linear(tf.concat([id, this.adapt(this.semantic)], 1), 'fusion.gate'));
+      const g = tf.sigmoid(this.linear(tf.concat([id, this.adaptTable()], 1), 'fusion.gate'));
       return tf.mean(g, 1);
     });
     const out = means.dataSync() as Float32Array;
@@ -222,6 +267,7 @@ export class FusedItemTable implements ItemTable {
   /** Frees the frozen tensors (the parameters are freed with the model's parameter sets). */
   dispose(): void {
     this.semantic.dispose();
+    this.semanticT.dispose();
     this.hasText.dispose();
   }
 }

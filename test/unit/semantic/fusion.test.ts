@@ -140,6 +140,46 @@ describe('fused item table (LLMDIREC-DESIGN §1)', () => {
   });
 });
 
+describe('adapter fast paths', () => {
+  // The table's adapter runs as one affine map (no activation) or with Sᵀ kept for the first layer's
+  // gradient; both must equal the layer-by-layer x·W + b of tfjs's own ops, in value and gradient.
+  for (const activation of ['none', 'gelu'] as const) {
+    it(`${activation}: the whole-table adapter equals layer-by-layer x·W + b in value and gradient`, () => {
+      const t = new FusedItemTable(ROWS, D, semantic, new Rng(4), { fusion: 'weighted', adapterHidden: [3], adapterActivation: activation });
+      const p = (name: string) => t.parameters.get(name);
+      const S = tf.tensor2d([...semantic.table, 0, 0, 0, 0], [ROWS, 4]); // + the mask row
+      const hasText = tf.tensor2d([0, 1, 0, 1, 0], [ROWS, 1]);
+      const layerByLayer = () => {
+        let x: tf.Tensor = tf.add(tf.matMul(S, p('semantic_adapter.0.weight') as tf.Tensor2D), p('semantic_adapter.0.bias'));
+        if (activation === 'gelu') x = tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
+        const a = tf.add(tf.matMul(x as tf.Tensor2D, p('semantic_adapter.1.weight') as tf.Tensor2D), p('semantic_adapter.1.bias'));
+        const alpha = tf.sigmoid(p('fusion.alpha_logit'));
+        const id = p('item_embeddings.weight');
+        return tf.add(id, tf.mul(hasText, tf.sub(tf.add(tf.mul(alpha, id), tf.mul(tf.sub(1, alpha), a)), id))) as tf.Tensor2D;
+      };
+      const weight = tf.tensor2d([1, -2, 0.5, 3, -1, 2, 0.25, -0.5, 4, 1], [ROWS, D]);
+      const gradsOf = (table: () => tf.Tensor2D) => {
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.square(table()), weight)) as tf.Scalar, [...t.parameters.vars.values()]);
+        const out = Object.fromEntries([...t.parameters.vars].map(([name, v]) => [name, Array.from(grads[v.name]!.dataSync())]));
+        tf.dispose([value, ...Object.values(grads)]);
+        return out;
+      };
+      const fast = t.weights();
+      const plain = layerByLayer();
+      close(fast.dataSync(), plain.dataSync(), 1e-5);
+      const before = tf.memory().numTensors;
+      const fastGrads = gradsOf(() => t.weights());
+      expect(tf.memory().numTensors).toBe(before);
+      const plainGrads = gradsOf(layerByLayer);
+      for (const name of Object.keys(plainGrads)) close(fastGrads[name]!, plainGrads[name]!, 1e-5);
+      expect(Math.max(...fastGrads['semantic_adapter.0.weight']!.map(Math.abs))).toBeGreaterThan(0);
+      tf.dispose([fast, plain, S, hasText, weight]);
+      t.parameters.dispose();
+      t.dispose();
+    });
+  }
+});
+
 describe('alignment loss (§3.3)', () => {
   it('is mean(1 − cos(e_id, A(s))) over items with text; padding and no-text items excluded', () => {
     const t = knownTable('gated');
