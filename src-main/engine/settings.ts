@@ -52,7 +52,9 @@ export const TrainingSettings = z
      * Whose sequences condition the diffusion (§6, §12). 'batch-cluster' = the reference code: all B
      * conditions are drawn from the cluster of the batch's first sample. 'own-intent' = the paper: each
      * sample's condition is drawn from its own cluster. Default: the reference code, whose checkpoint
-     * gives the golden numbers.
+     * gives the golden numbers; trained side by side on Beauty (3 epochs, seed 2022) the two reached
+     * the same test HR@10 (0.0398 vs 0.0397) and own-intent costs an extra encoding of the batch per
+     * step (docs/experiments.md).
      */
     conditioning: z.enum(['batch-cluster', 'own-intent']).default('batch-cluster'),
     // Contrastive (§8)
@@ -70,7 +72,11 @@ export const TrainingSettings = z
      * same batch and loss; 1 = one padded batch).
      */
     lengthGroups: z.number().int().min(1).max(64).default(8),
-    /** Group samples of similar length into batches (changes the sampling: not the reference). */
+    /**
+     * Group samples of similar length into batches (changes the sampling: not the reference). SASRec on
+     * Beauty, 3 epochs: test HR@10 0.0570 vs 0.0576 exact, NDCG@10 equal, ≈ 2.5× faster steps
+     * (docs/experiments.md); off by default so that runs follow the reference.
+     */
     lengthBuckets: z.boolean().default(false),
     /** Reference loaders use drop_last=True (§2). */
     dropLast: z.boolean().default(true),
