@@ -142,30 +142,21 @@ export class FusedItemTable implements ItemTable {
 
   /** A(s) for the given semantic rows ([n, d_s] → [n, D]). */
   adapt(s: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => {
-      if (this.settings.adapterActivation === 'none') {
-        const { weight, bias } = this.affineAdapter();
-        return dense(s, weight, bias) as tf.Tensor2D;
-      }
-      return this.adaptLayers(this.linear(s, 'semantic_adapter.0'));
-    });
+    return tf.tidy(() => this.adapter((w) => matMul(s, w)));
   }
 
   /** A(S) for every row of the table. */
   private adaptTable(): tf.Tensor2D {
-    return tf.tidy(() => {
-      if (this.settings.adapterActivation === 'none') {
-        const { weight, bias } = this.affineAdapter();
-        return tf.add(this.frozenProduct(weight), bias) as tf.Tensor2D;
-      }
-      const first = tf.add(this.frozenProduct(this.parameters.get('semantic_adapter.0.weight') as tf.Tensor2D), this.parameters.get('semantic_adapter.0.bias'));
-      return this.adaptLayers(first);
-    });
+    return tf.tidy(() => this.adapter((w) => this.frozenProduct(w)));
   }
 
-  /** Layers 1…n of the adapter with GELU between layers, given layer 0's output for `s`. */
-  private adaptLayers(first: tf.Tensor): tf.Tensor2D {
-    let x = first;
+  /** The adapter, given how its input multiplies a weight matrix (x·W): one affine map without activation, else layer by layer with GELU between. */
+  private adapter(times: (w: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {
+    if (this.settings.adapterActivation === 'none') {
+      const { weight, bias } = this.affineAdapter();
+      return tf.add(times(weight), bias);
+    }
+    let x: tf.Tensor = tf.add(times(this.parameters.get('semantic_adapter.0.weight') as tf.Tensor2D), this.parameters.get('semantic_adapter.0.bias'));
     for (let l = 1; l < this.adapterLayers; l++) {
       x = this.linear(tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))), `semantic_adapter.${l}`);
     }
