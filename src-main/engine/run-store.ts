@@ -137,7 +137,7 @@ export function updateRun(
   db.prepare(sql).run(...set.map(([, v]) => v), new Date().toISOString(), id);
 }
 
-/** Raises a run's epoch budget (training it further continues from its last checkpoint). */
+/** Sets a run's epoch budget (resuming it then trains up to that many epochs from its last checkpoint). */
 export function setRunEpochs(db: Db, id: string, epochs: number): void {
   const run = getRun(db, id);
   if (!run) throw new Error(`No run ${id}`);

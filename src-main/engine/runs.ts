@@ -41,6 +41,11 @@ export function trainInWorker(dbFile: string, runId: string, job: Pick<JobContex
   return Object.assign(promise, { control });
 }
 
+/** Whether a job of this process is training the run (its job titles end in "(<run id>)"). */
+export function trainingHere(jobs: JobRunner, runId: string): boolean {
+  return jobs.list().some((j) => j.title.includes(`(${runId})`) && (j.state === 'running' || j.state === 'paused'));
+}
+
 export interface RunContext {
   db: Db;
   dbFile: string;
@@ -97,9 +102,7 @@ export function startRun(ctx: RunContext, request: StartRunRequest): { jobId: st
 export function resumeRun(ctx: RunContext, runId: string, epochs?: number): { jobId: string; runId: string } {
   const run = getRun(ctx.db, runId);
   if (!run) throw new ApiError('not_found', `No run ${runId}`);
-  if (ctx.jobs.list().some((j) => j.title.includes(`(${runId})`) && (j.state === 'running' || j.state === 'paused'))) {
-    throw new ApiError('conflict', `Run ${runId} is already running`);
-  }
+  if (trainingHere(ctx.jobs, runId)) throw new ApiError('conflict', `Run ${runId} is already running`);
   if (trainingElsewhere(run)) throw new ApiError('conflict', `Run ${runId} is being trained by another process (pid ${run.owner!.pid}) on this computer`);
   if (epochs !== undefined) {
     // An unfinished run may also stop where it is (epochs = epochs done): it is then validated and tested.

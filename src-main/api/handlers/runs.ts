@@ -4,7 +4,7 @@ import { ApiError } from '../contracts/common';
 import type { HandlerTable } from '../service';
 import { evaluateInWorker } from '../../engine/evaluation-job';
 import { getRun, listRuns, runCheckpoints, runEpochs, trainingElsewhere, type RunRecord } from '../../engine/run-store';
-import { resumeRun, startRun } from '../../engine/runs';
+import { resumeRun, startRun, trainingHere } from '../../engine/runs';
 import { datasetPresets, defaultSettings, llmdirecDefaults, llmdirecVariants } from '../../engine/settings';
 import { datasetId } from '../../store/datasets';
 import type { JobRunner } from '../jobs';
@@ -13,7 +13,7 @@ type RunMethod = 'runs.presets' | 'runs.start' | 'runs.resume' | 'runs.list' | '
 
 /** A run recorded as active that neither a job of this process nor another live process runs was killed: show it as interrupted. */
 function summary(run: RunRecord, jobs: JobRunner) {
-  const active = trainingElsewhere(run) || jobs.list().some((j) => j.title.includes(`(${run.id})`) && (j.state === 'running' || j.state === 'paused'));
+  const active = trainingHere(jobs, run.id) || trainingElsewhere(run);
   const status = !active && ['queued', 'running', 'paused'].includes(run.status) ? 'interrupted' : run.status;
   return {
     id: run.id,

@@ -143,13 +143,18 @@ describe('training runs', () => {
     // Kill it (SIGKILL: no cleanup) once the first epoch's checkpoint is on disk.
     const last = join(victim.folder, 'last.safetensors');
     let seenTrainingElsewhere = false;
+    let resumeWhileTraining: unknown;
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
         if (existsSync(last) && getRun(db, victim.id)!.epochsDone >= 1) {
           clearInterval(timer);
           // While the child trains, this process sees it as training elsewhere and will not resume it.
           seenTrainingElsewhere = trainingElsewhere(getRun(db, victim.id)!);
-          expect(() => resumeRun({ db, dbFile: file, jobs: new JobRunner() }, victim.id)).toThrow(/another process \(pid \d+\)/);
+          try {
+            resumeRun({ db, dbFile: file, jobs: new JobRunner() }, victim.id);
+          } catch (error) {
+            resumeWhileTraining = error;
+          }
           child.kill('SIGKILL');
           resolve();
         }
@@ -162,6 +167,7 @@ describe('training runs', () => {
     const before = getRun(db, victim.id)!;
     expect(before.status).toBe('running'); // killed: nobody marked it finished
     expect(seenTrainingElsewhere).toBe(true);
+    expect(String(resumeWhileTraining)).toMatch(/another process \(pid \d+\)/);
     expect(before.owner?.pid).toBe(child.pid);
     expect(trainingElsewhere(before)).toBe(false); // its owner is gone: interrupted, resumable
     expect(before.epochsDone).toBeLessThan(4);
