@@ -54,6 +54,15 @@ function improved(current: RankingMetrics, best: RankingMetrics | undefined): bo
   return !best || current['HR@20'] > best['HR@20'] || current['NDCG@20'] > best['NDCG@20'];
 }
 
+/** One line per epoch for logs and terminals: "Epoch 3/50: rec 8.526 diff 0.0071 cl 7.21 · 812 s · valid HR@10 0.0504 NDCG@10 0.0272". */
+export function epochLine(epoch: number, epochs: number, losses: Record<string, number>, seconds: number, valid?: RankingMetrics): string {
+  const parts = Object.entries(losses)
+    .filter(([name]) => name !== 'total' && name !== 'gradNorm')
+    .map(([name, v]) => `${name} ${v.toPrecision(4)}`);
+  const validation = valid ? ` · valid HR@10 ${valid['HR@10'].toFixed(4)} NDCG@10 ${valid['NDCG@10'].toFixed(4)}` : '';
+  return `Epoch ${epoch + 1}/${epochs}: ${parts.join(' ')} · ${seconds.toFixed(0)} s${validation}`;
+}
+
 export async function executeRun(db: Db, runId: string, controls: RunControls = {}): Promise<RunResult> {
   const run = getRun(db, runId);
   if (!run) throw new Error(`No run ${runId}`);
@@ -106,7 +115,7 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
         whilePaused: controls.whilePaused,
         onClustering: (c) => {
           controls.metrics?.('clustering', epoch, { seconds: c.seconds, objective: c.objective, clusters: c.sizes.filter((n) => n > 0).length });
-          controls.log?.(`Epoch ${epoch}: intents clustered in ${c.seconds.toFixed(1)} s`);
+          controls.log?.(`Epoch ${epoch + 1}: intents clustered in ${c.seconds.toFixed(1)} s`);
           t0 = performance.now();
           stepsTimed = 0;
         },
@@ -134,6 +143,7 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
       });
       updateRun(db, runId, { epochsDone: trainer.epoch, bestEpoch: stopping.bestEpoch, bestValid: stopping.best, trainSeconds });
       controls.metrics?.('epoch', epoch, { ...summary.losses, seconds: summary.seconds });
+      controls.log?.(epochLine(epoch, s.epochs, summary.losses, summary.seconds, valid));
       t0 = performance.now();
       stepsTimed = 0;
     }

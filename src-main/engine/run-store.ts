@@ -237,3 +237,35 @@ export function recordCheckpoint(db: Db, runId: string, kind: 'last' | 'best', e
 export function runCheckpoints(db: Db, runId: string): { kind: 'last' | 'best'; epoch: number; file: string }[] {
   return db.prepare('SELECT kind, epoch, file FROM checkpoints WHERE run_id = ? ORDER BY kind').all(runId) as { kind: 'last' | 'best'; epoch: number; file: string }[];
 }
+
+/**
+ * Inserts a whole run record as it was elsewhere (a run bundle, run-bundle.ts), with its own id and
+ * no owner; with its epochs and checkpoints in the same transaction as the caller's.
+ */
+export function insertRunRecord(db: Db, run: Omit<RunRecord, 'owner'>, epochs: RunEpoch[], checkpoints: { kind: 'last' | 'best'; epoch: number; file: string }[]): void {
+  db.prepare(
+    `INSERT INTO runs (id, dataset, model, config_json, embedding_json, backend, status, folder, epochs_done, best_epoch, best_valid_json,
+                       test_json, error, train_seconds, created_at, updated_at, finished_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    run.id,
+    run.dataset,
+    run.model,
+    JSON.stringify(run.settings),
+    run.embedding ? JSON.stringify(run.embedding) : null,
+    run.backend ?? null,
+    run.status,
+    run.folder,
+    run.epochsDone,
+    run.bestEpoch ?? null,
+    run.bestValid ? JSON.stringify(run.bestValid) : null,
+    run.test ? JSON.stringify(run.test) : null,
+    run.error ?? null,
+    run.trainSeconds,
+    run.createdAt,
+    run.updatedAt,
+    run.finishedAt ?? null,
+  );
+  for (const e of epochs) recordEpoch(db, run.id, e);
+  for (const c of checkpoints) recordCheckpoint(db, run.id, c.kind, c.epoch, c.file);
+}

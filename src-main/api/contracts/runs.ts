@@ -98,6 +98,18 @@ export const runMethods = {
     input: z.object({ runId: RunId, epochs: z.number().int().min(1).max(10000).optional() }).strict(),
     output: JobStarted.extend({ runId: z.string() }),
   }),
+  'runs.export': method({
+    summary:
+      "Writes a run (record, epoch log, checkpoints) to one file, to import into another store or computer; a run still training is exported as of its last checkpoint.",
+    input: z.object({ runId: RunId, file: z.string().min(1) }).strict(),
+    output: z.object({ runId: z.string(), file: z.string(), bytes: z.number().int(), epochsDone: z.number().int(), checkpoints: z.array(z.enum(['last', 'best'])) }),
+  }),
+  'runs.import': method({
+    summary:
+      'Adds the run of an exported file to this store, over its dataset here (`dataset` when named otherwise), which must hold the same sequences; resume it to train further.',
+    input: z.object({ file: z.string().min(1), dataset: Name.optional() }).strict(),
+    output: RunSummary,
+  }),
   'runs.list': method({
     summary: 'All runs, newest first, optionally for one dataset.',
     input: z.object({ dataset: Name.optional() }).strict(),

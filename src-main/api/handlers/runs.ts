@@ -4,12 +4,13 @@ import { ApiError } from '../contracts/common';
 import type { HandlerTable } from '../service';
 import { evaluateInWorker } from '../../engine/evaluation-job';
 import { getRun, listRuns, runCheckpoints, runEpochs, trainingElsewhere, type RunRecord } from '../../engine/run-store';
+import { exportRun, importRun } from '../../engine/run-bundle';
 import { resumeRun, startRun, trainingHere } from '../../engine/runs';
 import { datasetPresets, defaultSettings, llmdirecDefaults, llmdirecVariants } from '../../engine/settings';
 import { datasetId } from '../../store/datasets';
 import type { JobRunner } from '../jobs';
 
-type RunMethod = 'runs.presets' | 'runs.start' | 'runs.resume' | 'runs.list' | 'runs.show' | 'runs.evaluate';
+type RunMethod = 'runs.presets' | 'runs.start' | 'runs.resume' | 'runs.export' | 'runs.import' | 'runs.list' | 'runs.show' | 'runs.evaluate';
 
 /** A run recorded as active that neither a job of this process nor another live process runs was killed: show it as interrupted. */
 function summary(run: RunRecord, jobs: JobRunner) {
@@ -43,6 +44,20 @@ export const runHandlers: HandlerTable<RunMethod> = {
   'runs.presets': () => ({ defaults: { ...defaultSettings }, presets: { ...datasetPresets }, llmdirec: { defaults: { ...llmdirecDefaults }, variants: { ...llmdirecVariants } } }),
   'runs.start': (request, ctx) => startRun(ctx, request),
   'runs.resume': ({ runId, epochs }, ctx) => resumeRun(ctx, runId, epochs),
+  'runs.export': ({ runId, file }, { db }) => {
+    try {
+      return exportRun(db, runId, file);
+    } catch (error) {
+      userError(error);
+    }
+  },
+  'runs.import': ({ file, dataset }, { db, dbFile, jobs }) => {
+    try {
+      return summary(importRun(db, dbFile, file, dataset), jobs);
+    } catch (error) {
+      userError(error);
+    }
+  },
   'runs.list': ({ dataset }, { db, jobs }) => listRuns(db, dataset).map((r) => summary(r, jobs)),
   'runs.show': ({ runId }, { db, jobs }) => {
     const run = getRun(db, runId);

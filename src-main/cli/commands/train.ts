@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ApiError } from '../../api/contracts/common';
 import type { EvaluationReport } from '../../api/contracts/runs';
 import { initBackend } from '../../engine/backend';
@@ -126,6 +127,31 @@ export const trainCommands: Command[] = [
       const result = await followJob(service, jobId, io);
       if (args.json) return printJson(io, result);
       printMetrics(io, pickMetrics((result as { test: Record<string, number> }).test));
+    },
+  },
+  {
+    path: ['runs', 'export'],
+    summary: 'Writes a run (record, epoch log, checkpoints) to one file, to import into another store or computer; a run still training is exported as of its last checkpoint.',
+    args: '<run-id>',
+    flags: { out: { type: 'string', description: 'File to write (default: <run-id>.llmdirec-run.safetensors)', valueName: 'file' } },
+    async run(args, service, io) {
+      const runId = requirePositional(args, 'Give a run id (llmdirec runs list)');
+      const file = resolve((args.flags.out as string | undefined) ?? `${runId}.llmdirec-run.safetensors`);
+      const result = await service.call('runs.export', { runId, file });
+      if (args.json) return printJson(io, result);
+      io.out(`Exported ${runId} (${result.epochsDone} epochs, checkpoints: ${result.checkpoints.join(', ') || 'none'}) to ${result.file}, ${(result.bytes / 1e6).toFixed(1)} MB`);
+    },
+  },
+  {
+    path: ['runs', 'import'],
+    summary: 'Adds an exported run to this store, over the same dataset here (--dataset when it has another name); "runs resume" trains it further.',
+    args: '<file>',
+    flags: { dataset: { type: 'string', description: 'Dataset here holding the same sequences (default: the name it had)', valueName: 'name' } },
+    async run(args, service, io) {
+      const file = resolve(requirePositional(args, 'Give the exported run file'));
+      const run = await service.call('runs.import', { file, dataset: args.flags.dataset as string | undefined });
+      if (args.json) return printJson(io, run);
+      io.out(`Imported ${run.id}: ${run.model} on ${run.dataset}, ${run.status}, ${run.epochsDone}/${run.epochs} epochs${run.status === 'succeeded' ? '' : ` (llmdirec runs resume ${run.id} continues it)`}`);
     },
   },
   {

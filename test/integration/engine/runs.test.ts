@@ -10,40 +10,16 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../../src-main/api/contracts/common';
 import { JobRunner } from '../../../src-main/api/jobs';
-import { openDb, type Db } from '../../../src-main/store/db';
-import { writeDataset } from '../../../src-main/store/datasets';
-import { Rng } from '../../../src-main/engine/rng';
 import { executeRun } from '../../../src-main/engine/run-loop';
 import { createRun, getRun, runEpochs, trainingElsewhere } from '../../../src-main/engine/run-store';
 import { resumeRun, startRun } from '../../../src-main/engine/runs';
 import { resolveSettings } from '../../../src-main/engine/settings';
+import { ringStore, tiny } from './ring-store';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmdirec-runs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const tiny = { hiddenSize: 16, maxSeqLength: 8, batchSize: 32, timesteps: 4, intents: 4, kmeansIterations: 3, kmeansRedo: 1, validateEvery: 1, evalBatchSize: 64 };
-
-async function tinyDb(name: string): Promise<{ db: Db; file: string }> {
-  const file = join(dir, `${name}.sqlite`);
-  const db = openDb(file);
-  const rng = new Rng(3);
-  const sequences: Int32Array[] = [];
-  for (let u = 0; u < 120; u++) {
-    const start = rng.int(30);
-    sequences.push(Int32Array.from({ length: 5 + rng.int(8) }, (_, k) => ((start + k) % 30) + 1));
-  }
-  await writeDataset(
-    db,
-    { name: 'ring', format: 'sr-txt', source: 'synthetic', options: {}, replace: false },
-    {
-      users: sequences.map((_, u) => ({ externalId: String(u + 1), attributes: {} })),
-      items: Array.from({ length: 30 }, (_, i) => ({ externalId: String(i + 1), attributes: {} })),
-      sequences,
-      timestamps: sequences.map(() => null),
-    },
-  );
-  return { db, file };
-}
+const tinyDb = (name: string) => ringStore(dir, name);
 
 describe('training runs', () => {
   it('runs as a job in a worker thread with progress, metrics and run records', async () => {
