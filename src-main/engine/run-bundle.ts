@@ -70,11 +70,12 @@ export interface ExportedRun {
 }
 
 /**
- * Writes a run to one file (atomically). A run still training (here or in another process) is
- * exported as of its last checkpoint: epochs after it are left out, and on import it is an
- * interrupted run that resumes from there.
+ * Writes a run to one file (atomically; into a folder as `<run id>.llmdirec-run.safetensors`). A run
+ * still training (here or in another process) is exported as of its last checkpoint: epochs after it
+ * are left out, and on import it is an interrupted run that resumes from there.
  */
-export function exportRun(db: Db, runId: string, file: string): ExportedRun {
+export function exportRun(db: Db, runId: string, destination: string): ExportedRun {
+  const file = existsSync(destination) && statSync(destination).isDirectory() ? join(destination, `${runId}.llmdirec-run.safetensors`) : destination;
   const run = getRun(db, runId);
   if (!run) throw new ApiError('not_found', `No run ${runId}`);
   const tensors = new Map<string, NamedArray>();

@@ -4,6 +4,8 @@
  * recommendations and run comparison follow the API methods as they appear.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -268,6 +270,26 @@ describe('analyst journey (web mode)', { skip: reason }, () => {
     assert.match(text, /demo\s+SASRec\s+1\s+0\.\d{4}/);
     await page.getByTestId('report').scrollIntoViewIfNeeded();
     await screenshot(page, '17-runs-report');
+  });
+
+  it('exports the runs to a folder; importing one into the store that has it is refused with the reason', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'llmdirec-e2e-runs-'));
+    try {
+      await page.getByTestId('export-folder').fill(folder);
+      await page.getByTestId('export-runs').click();
+      await page.getByTestId('exported').locator('li').nth(1).waitFor({ timeout: 60_000 });
+      const files = readdirSync(folder).filter((f) => f.endsWith('.llmdirec-run.safetensors'));
+      assert.equal(files.length, 2, `two run files in ${folder}: ${files.join(', ')}`);
+      await page.getByTestId('import-run-file').fill(join(folder, files[0]!));
+      await page.getByTestId('import-run').click();
+      await page.getByTestId('error').waitFor();
+      assert.match(await page.getByTestId('error').innerText(), /already in this store/);
+      await page.getByTestId('move-runs').scrollIntoViewIfNeeded();
+      await screenshot(page, '18-runs-export');
+      await page.getByTestId('error').getByRole('button', { name: 'Dismiss' }).click();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('raised no script errors', () => {

@@ -101,6 +101,7 @@ export const runMethods = {
   'runs.export': method({
     summary:
       "Writes a run (record, epoch log, checkpoints) to one file, to import into another store or computer; a run still training is exported as of its last checkpoint.",
+    // `file` may be a folder: the run is written there as <run id>.llmdirec-run.safetensors.
     input: z.object({ runId: RunId, file: z.string().min(1) }).strict(),
     output: z.object({ runId: z.string(), file: z.string(), bytes: z.number().int(), epochsDone: z.number().int(), checkpoints: z.array(z.enum(['last', 'best'])) }),
   }),

@@ -133,10 +133,10 @@ export const trainCommands: Command[] = [
     path: ['runs', 'export'],
     summary: 'Writes a run (record, epoch log, checkpoints) to one file, to import into another store or computer; a run still training is exported as of its last checkpoint.',
     args: '<run-id>',
-    flags: { out: { type: 'string', description: 'File to write (default: <run-id>.llmdirec-run.safetensors)', valueName: 'file' } },
+    flags: { out: { type: 'string', description: 'File or folder to write to (default: <run-id>.llmdirec-run.safetensors here)', valueName: 'file' } },
     async run(args, service, io) {
       const runId = requirePositional(args, 'Give a run id (llmdirec runs list)');
-      const file = resolve((args.flags.out as string | undefined) ?? `${runId}.llmdirec-run.safetensors`);
+      const file = resolve((args.flags.out as string | undefined) ?? '.');
       const result = await service.call('runs.export', { runId, file });
       if (args.json) return printJson(io, result);
       io.out(`Exported ${runId} (${result.epochsDone} epochs, checkpoints: ${result.checkpoints.join(', ') || 'none'}) to ${result.file}, ${(result.bytes / 1e6).toFixed(1)} MB`);
