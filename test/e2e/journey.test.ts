@@ -282,11 +282,13 @@ describe('analyst journey (web mode)', { skip: reason }, () => {
       assert.equal(files.length, 2, `two run files in ${folder}: ${files.join(', ')}`);
       await page.getByTestId('import-run-file').fill(join(folder, files[0]!));
       await page.getByTestId('import-run').click();
-      await page.getByTestId('error').waitFor();
-      assert.match(await page.getByTestId('error').innerText(), /already in this store/);
+      // The reason shows in the panel, next to the button pressed.
+      const error = page.getByTestId('move-runs').getByTestId('error');
+      await error.waitFor();
+      assert.match(await error.innerText(), /already in this store/);
       await page.getByTestId('move-runs').scrollIntoViewIfNeeded();
       await screenshot(page, '18-runs-export');
-      await page.getByTestId('error').getByRole('button', { name: 'Dismiss' }).click();
+      await error.getByRole('button', { name: 'Dismiss' }).click();
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
