@@ -4,13 +4,16 @@
  * plain padded implementation measured in the same run, the projected epoch time, one clustering
  * pass and one full evaluation of all users.
  *
- *   npm run bench:train -- --dataset beauty [--steps 5] [--backend wasm|cpu|auto] [--skip-cluster]
+ *   npm run bench:train -- --dataset beauty [--steps 5] [--backend wasm|cpu|auto] [--threads N] [--skip-cluster]
+ *
+ * `--threads N` sets the wasm backend's threads (default: one per core); run it with 1 and with N
+ * back to back to see what the threads bring.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { initBackend, type BackendPreference } from '../src-main/engine/backend';
+import { backendDescription, initBackend, type BackendPreference } from '../src-main/engine/backend';
 import { readSequenceFile } from '../src-main/engine/data';
 import { kernelOptions } from '../src-main/engine/kernels';
 import { resolveSettings, type TrainingSettings } from '../src-main/engine/settings';
@@ -22,8 +25,10 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '5' },
     backend: { type: 'string', default: 'auto' },
     'skip-cluster': { type: 'boolean', default: false },
+    threads: { type: 'string' },
   },
 });
+if (values.threads) process.env.LLMDIREC_WASM_THREADS = values.threads;
 const datasets = resolve(import.meta.dirname, '../../shared/datasets');
 if (!existsSync(datasets)) {
   console.log(`skipped: ${datasets} not found (../shared is absent)`);
@@ -31,10 +36,10 @@ if (!existsSync(datasets)) {
 }
 const file = readdirSync(datasets).find((f) => f.toLowerCase().startsWith(values.dataset!.toLowerCase()) && f.endsWith('.txt'));
 if (!file) throw new Error(`No dataset file for "${values.dataset}" in ${datasets}`);
-const backend = await initBackend(values.backend as BackendPreference);
+await initBackend(values.backend as BackendPreference);
 const data = readSequenceFile(join(datasets, file));
 const steps = Number(values.steps);
-console.log(`dataset ${file}, backend ${backend}, ${steps} timed steps per variant (after one warm-up step); CPU shared with other work: timings are noisy`);
+console.log(`dataset ${file}, backend ${backendDescription()}, ${steps} timed steps per variant (after one warm-up step); CPU shared with other work: timings are noisy`);
 
 interface Variant {
   name: string;

@@ -6,11 +6,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { registerGradients } from './gradients';
 import { registerTrainingKernels } from './kernels';
+import { withNodeWasmThreads } from './wasm-threads';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -37,9 +39,36 @@ async function tryNative(): Promise<boolean> {
   return false;
 }
 
+/**
+ * Threads the wasm backend is asked for: `LLMDIREC_WASM_THREADS` (tfjs caps it at 8 and at the cores),
+ * else one. Opt-in because on this 2-core machine a second thread took an InDiRec step from
+ * 930–1,112 to 959–1,105 ms (its many small products gain little; +45 % CPU) and a Beauty evaluation
+ * from 8.0–8.2 to 6.5–7.7 s (src-main/engine/README.md); more cores should gain more there.
+ */
+export function wasmThreadsWanted(): number {
+  const fromEnv = Number(process.env.LLMDIREC_WASM_THREADS);
+  return Number.isInteger(fromEnv) && fromEnv >= 1 ? Math.min(fromEnv, availableParallelism()) : 1;
+}
+
 async function tryWasm(): Promise<boolean> {
   try {
     setWasmPaths(wasmDir());
+    const threads = wasmThreadsWanted();
+    if (threads > 1) {
+      const configure = (n: number) => {
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+        setThreadsCount(n);
+      };
+      // Where the threaded build does not load, the single-threaded one does the same work.
+      if (await withNodeWasmThreads(threads, configure, () => tf.setBackend('wasm')).catch(() => false)) {
+        // The pool's threads are Node workers that emscripten keeps referenced for good: released,
+        // they no longer keep a process (a CLI command) or a worker thread alive after its work.
+        const { PThread } = (tf.backend() as unknown as { wasm: { PThread: Record<'runningWorkers' | 'unusedWorkers', { unref(): void }[]> } }).wasm;
+        for (const worker of [...PThread.runningWorkers, ...PThread.unusedWorkers]) worker.unref();
+        return true;
+      }
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    }
     return await tf.setBackend('wasm');
   } catch {
     return false;
@@ -75,4 +104,12 @@ export function initBackend(preference?: BackendPreference): Promise<BackendName
 
 export function activeBackend(): string {
   return tf.getBackend();
+}
+
+/** The backend with its thread count where it has one, for logs: "wasm (2 threads)". */
+export function backendDescription(): string {
+  const name = tf.getBackend();
+  if (name !== 'wasm') return name;
+  const threads = getThreadsCount();
+  return threads > 1 ? `wasm (${threads} threads)` : 'wasm';
 }

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../store/db';
 import { loadSequences } from '../store/datasets';
-import { initBackend } from './backend';
+import { backendDescription, initBackend } from './backend';
 import type { SequenceData } from './data';
 import type { RankingMetrics } from './evaluate';
 import type { ItemTableFactory } from './model';
@@ -92,7 +92,7 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
       stopping = JSON.parse(metadata.earlyStopping ?? '{"bad":0}') as EarlyStopping;
       controls.log?.(`Resuming ${runId} at epoch ${trainer.epoch} from ${lastFile}`);
     }
-    controls.log?.(`Training ${s.model} on ${run.dataset} with the ${backend} backend: ${trainer.samples.count} samples, ${trainer.stepsPerEpoch} steps per epoch`);
+    controls.log?.(`Training ${s.model} on ${run.dataset} with the ${backendDescription()} backend: ${trainer.samples.count} samples, ${trainer.stepsPerEpoch} steps per epoch`);
     /** Validates the current model as epoch `epoch`'s snapshot; keeps it as the best checkpoint if it improved (§10). */
     const validate = async (epoch: number): Promise<RankingMetrics> => {
       const valid = await trainer.evaluate('valid', controls.signal);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiError } from '../../api/contracts/common';
 import type { EvaluationReport } from '../../api/contracts/runs';
-import { initBackend } from '../../engine/backend';
+import { backendDescription, initBackend } from '../../engine/backend';
 import { leaveOneOutCases, readSequenceFile } from '../../engine/data';
 import { evaluateRanking } from '../../engine/evaluate';
 import { loadReferenceCheckpoint } from '../../engine/model';
@@ -41,8 +41,8 @@ function printMetrics(io: CliIO, m: Record<string, number>): void {
 
 /** `eval --dataset <file.txt>`: a sequence file evaluated directly, without importing it. */
 async function evaluateFile(file: string, checkpoint: string, io: CliIO) {
-  const backend = await initBackend();
-  io.err(`Evaluating ${checkpoint} on ${file} with the ${backend} backend`);
+  await initBackend();
+  io.err(`Evaluating ${checkpoint} on ${file} with the ${backendDescription()} backend`);
   const data = readSequenceFile(file);
   const m = loadReferenceCheckpoint(checkpoint, data.numItems);
   try {
