@@ -55,12 +55,10 @@ async function tryWasm(): Promise<boolean> {
     setWasmPaths(wasmDir());
     const threads = wasmThreadsWanted();
     if (threads > 1) {
-      const configure = (n: number) => {
-        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
-        setThreadsCount(n);
-      };
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+      setThreadsCount(threads);
       // Where the threaded build does not load, the single-threaded one does the same work.
-      if (await withNodeWasmThreads(threads, configure, () => tf.setBackend('wasm')).catch(() => false)) {
+      if (await withNodeWasmThreads(() => tf.setBackend('wasm')).catch(() => false)) {
         // The pool's threads are Node workers that emscripten keeps referenced for good: released,
         // they no longer keep a process (a CLI command) or a worker thread alive after its work.
         const { PThread } = (tf.backend() as unknown as { wasm: { PThread: Record<'runningWorkers' | 'unusedWorkers', { unref(): void }[]> } }).wasm;

@@ -34,10 +34,10 @@ function factoryPrelude(): string {
 }
 
 /**
- * Runs `initialise` (which must call `tf.setBackend('wasm')`) with the threaded build loadable under
- * Node and `threads` threads asked for. Everything patched is restored before it returns.
+ * Runs `initialise` (which calls `tf.setBackend('wasm')` with the threaded build asked for) with that
+ * build loadable under Node. Everything patched is restored before it returns.
  */
-export async function withNodeWasmThreads<T>(threads: number, configure: (threads: number) => void, initialise: () => Promise<T>): Promise<T> {
+export async function withNodeWasmThreads<T>(initialise: () => Promise<T>): Promise<T> {
   const folder = mkdtempSync(join(os.tmpdir(), 'llmdirec-wasm-threads-'));
   const prelude = factoryPrelude();
   const NodeBlob = globalThis.Blob;
@@ -71,7 +71,6 @@ export async function withNodeWasmThreads<T>(threads: number, configure: (thread
   };
   os.cpus = () => [...cpus(), ...cpus()];
   try {
-    configure(threads);
     return await initialise();
   } finally {
     globalThis.Blob = NodeBlob;
