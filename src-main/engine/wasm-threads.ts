@@ -11,7 +11,7 @@
  * XNNPACK splits a product's output tiles between threads, each computed as on one thread, so the
  * results do not depend on the thread count (test: wasm-threads.test.ts compares training losses).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,8 @@ function factoryPrelude(): string {
  */
 export async function withNodeWasmThreads<T>(initialise: () => Promise<T>): Promise<T> {
   const folder = mkdtempSync(join(os.tmpdir(), 'llmdirec-wasm-threads-'));
+  // Workers may (re)load the scripts while the process lives: remove them when it ends.
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
   const prelude = factoryPrelude();
   const NodeBlob = globalThis.Blob;
   const createObjectURL = URL.createObjectURL;
