@@ -4,6 +4,7 @@
  * recommendations and run comparison follow the API methods as they appear.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -291,6 +292,31 @@ describe('analyst journey (web mode)', { skip: reason }, () => {
       await error.getByRole('button', { name: 'Dismiss' }).click();
     } finally {
       rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('follows a run that the CLI trains in another process, epoch by epoch, to its test metrics', async () => {
+    assert.ok(process.env.E2E_DB, 'scripts/e2e.mjs gives the server database in E2E_DB');
+    const cli = spawn(
+      process.execPath,
+      [join(import.meta.dirname, '../../bin/llmdirec.mjs'), '--db', process.env.E2E_DB, 'train', '--dataset', 'demo', '--model', 'sasrec', '--epochs', '8', '--set', 'hiddenSize=16', '--set', 'layers=1', '--set', 'validateEvery=1', '--json'],
+      { stdio: 'ignore' },
+    );
+    try {
+      await page.getByTestId('nav-training').click();
+      const follow = page.locator('[data-testid^=follow-]');
+      await follow.first().waitFor({ timeout: 90_000 });
+      await follow.first().click();
+      await page.getByTestId('followed-run').waitFor();
+      // The page re-reads the run while it trains: it ends with the test metrics of the best epoch.
+      await page.waitForFunction(() => document.querySelector('[data-testid=followed-status]')?.textContent === 'succeeded', undefined, { timeout: 180_000 });
+      assert.equal(await page.getByTestId('followed-epochs').innerText(), '8 / 8');
+      assert.match(await page.getByTestId('followed-run').innerText(), /Test HR@10 \/ NDCG@10\s+0\.\d{4} \/ 0\.\d{4}/i);
+      assert.match(await page.getByTestId('followed-curves').getByTestId('curve-valid').innerText(), /8 evaluations/i);
+      await page.getByTestId('followed-curves').scrollIntoViewIfNeeded();
+      await screenshot(page, '19-training-followed');
+    } finally {
+      cli.kill();
     }
   });
 
