@@ -4,9 +4,10 @@
  * trains in the worker thread (the fused table built there from the stored settings), records its
  * embedding set and per-epoch intents of the stability sample; its checkpoints hold the fused
  * table's parameters; evaluation and the analytics rebuild the table; and a run interrupted in its
- * second epoch resumes to exactly the result of an uninterrupted run.
+ * second epoch resumes to exactly the result of an uninterrupted run. An exported run imports only
+ * into a store whose embedding set has the same vectors, and then names that store's set.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,8 @@ import { runStability } from '../../../src-main/analysis/run-stability';
 import { Rng } from '../../../src-main/engine/rng';
 import { evaluateRun } from '../../../src-main/engine/run-evaluation';
 import { executeRun } from '../../../src-main/engine/run-loop';
-import { createRun, getRun, runCheckpoints, runEpochAssignments, runEpochs } from '../../../src-main/engine/run-store';
+import { exportRun, importRun } from '../../../src-main/engine/run-bundle';
+import { createRun, getRun, listRuns, runCheckpoints, runEpochAssignments, runEpochs } from '../../../src-main/engine/run-store';
 import { resumeRun, startRun } from '../../../src-main/engine/runs';
 import { readSafetensors } from '../../../src-main/engine/safetensors';
 import { resolveSettings } from '../../../src-main/engine/settings';
@@ -51,8 +53,10 @@ const fakeProvider: EmbeddingProvider = {
   close: async () => undefined,
 };
 
-async function tinyDb() {
-  const file = join(dir, 'ws.sqlite');
+/** A store of its own (database and run folders) in `dir/name`. */
+async function tinyDb(name = 'ws') {
+  mkdirSync(join(dir, name), { recursive: true });
+  const file = join(dir, name, 'ws.sqlite');
   const db = openDb(file);
   const rng = new Rng(3);
   const sequences: Int32Array[] = [];
@@ -144,4 +148,31 @@ describe('LLMDiRec runs', () => {
     expect(getRun(db, victim.runId)!.settings.fusion).toBe('crossattn');
     db.close();
   }, 600_000);
+
+  it('an exported run imports into a store with the same semantic vectors, named by its set there', async () => {
+    const home = await tinyDb('home');
+    await embedDataset(home.db, { dataset: 'ring', provider: fakeProvider, template: 'ml-1m' });
+    const prepared = prepareTable(home.db, 'ring', resolveSettings('ring', { ...tiny, model: 'llmdirec', epochs: 1 }));
+    const run = createRun(home.db, home.file, 'ring', prepared.settings, prepared.embedding);
+    const trained = await executeRun(home.db, run.id);
+    const bundle = exportRun(home.db, run.id, join(dir, 'llmdirec.llmdirec-run.safetensors')).file;
+
+    const away = await tinyDb('away');
+    const refused = /no embedding set with the same vectors\. Embed it first \(llmdirec embed --dataset ring --provider ollama --template ml-1m\)/;
+    expect(() => importRun(away.db, away.file, bundle)).toThrow(refused);
+    // Another model's vectors are not the ones the run trained with.
+    const other = { ...fakeProvider, model: 'other', embedBatch: async (texts: string[]) => texts.map(() => Float32Array.from({ length: 8 }, () => 0.5)) };
+    await embedDataset(away.db, { dataset: 'ring', provider: other, template: 'ml-1m' });
+    expect(() => importRun(away.db, away.file, bundle)).toThrow(refused);
+    expect(listRuns(away.db)).toEqual([]);
+
+    const same = await embedDataset(away.db, { dataset: 'ring', provider: fakeProvider, template: 'ml-1m' });
+    expect(same.embeddingSetId).not.toBe(prepared.embedding!.embeddingSetId); // ids are per store
+    const imported = importRun(away.db, away.file, bundle);
+    expect(imported.settings.embeddingSetId).toBe(same.embeddingSetId);
+    expect(imported.embedding?.embeddingSetId).toBe(same.embeddingSetId);
+    expect(await evaluateRun(away.db, run.id)).toEqual(expect.objectContaining(trained.test));
+    home.db.close();
+    away.db.close();
+  }, 300_000);
 });
