@@ -12,7 +12,7 @@
  * over the data it trained on.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ApiError } from '../api/contracts/common';
@@ -22,7 +22,7 @@ import { loadSequences } from '../store/datasets';
 import { loadSemanticTable, listEmbeddingSets } from '../semantic/embedding-store';
 import type { SequenceData } from './data';
 import { getRun, insertRunRecord, runCheckpoints, runEpochAssignments, runEpochs, runFolder, type RunEpoch, type RunRecord } from './run-store';
-import { parseSafetensors, serializeSafetensors, writeSafetensors, type NamedArray } from './safetensors';
+import { parseSafetensors, writeSafetensors, type NamedArray } from './safetensors';
 import { TrainingSettings } from './settings';
 
 const FORMAT = 'llmdirec-run';
@@ -70,7 +70,7 @@ export interface ExportedRun {
 }
 
 /**
- * Writes a run to one file (atomically; into a folder as `<run id>.llmdirec-run.safetensors`). A run
+ * Writes a run to one file (atomically, as checkpoints are; into a folder as `<run id>.llmdirec-run.safetensors`). A run
  * still training (here or in another process) is exported as of its last checkpoint: epochs after it
  * are left out, and on import it is an interrupted run that resumes from there.
  */
@@ -127,11 +127,8 @@ export function exportRun(db: Db, runId: string, destination: string): ExportedR
     checkpoints: JSON.stringify(checkpointMeta),
     exportedAt: new Date().toISOString(),
   };
-  const bytes = serializeSafetensors(tensors, metadata);
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, file);
-  return { runId, file, bytes: bytes.byteLength, epochsDone, checkpoints: (Object.keys(checkpointMeta) as ('last' | 'best')[]).sort() };
+  writeSafetensors(file, tensors, metadata);
+  return { runId, file, bytes: statSync(file).size, epochsDone, checkpoints: (Object.keys(checkpointMeta) as ('last' | 'best')[]).sort() };
 }
 
 function parseBundle(file: string) {
@@ -155,7 +152,7 @@ function parseBundle(file: string) {
   const run = field('run', BundleRun);
   const epochs = field('epochs', z.array(BundleEpoch));
   const dataset = field('dataset', BundleData);
-  const checkpointMeta = field('checkpoints', z.record(z.enum(['last', 'best']), z.record(z.string(), z.string())));
+  const checkpointMeta = field('checkpoints', z.record(z.enum(['last', 'best']), z.object({ epoch: z.string().regex(/^\d+$/) }).catchall(z.string())));
   return { run, epochs, dataset, checkpointMeta, tensors };
 }
 
@@ -194,7 +191,7 @@ export function importRun(db: Db, dbFile: string, file: string, dataset?: string
   const checkpoints: { kind: 'last' | 'best'; epoch: number; file: string }[] = [];
   mkdirSync(folder, { recursive: true });
   try {
-    for (const [kind, metadata] of Object.entries(bundle.checkpointMeta) as ['last' | 'best', Record<string, string>][]) {
+    for (const [kind, metadata] of Object.entries(bundle.checkpointMeta) as ['last' | 'best', Record<string, string> & { epoch: string }][]) {
       const tensors = new Map<string, NamedArray>();
       for (const [name, t] of bundle.tensors) if (name.startsWith(`${kind}/`)) tensors.set(name.slice(kind.length + 1), t);
       const checkpointFile = join(folder, `${kind}.safetensors`);
