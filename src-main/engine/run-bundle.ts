@@ -152,7 +152,7 @@ function parseBundle(file: string) {
   const run = field('run', BundleRun);
   const epochs = field('epochs', z.array(BundleEpoch));
   const dataset = field('dataset', BundleData);
-  const checkpointMeta = field('checkpoints', z.record(z.enum(['last', 'best']), z.object({ epoch: z.string().regex(/^\d+$/) }).catchall(z.string())));
+  const checkpointMeta = field('checkpoints', z.partialRecord(z.enum(['last', 'best']), z.object({ epoch: z.string().regex(/^\d+$/) }).catchall(z.string())));
   return { run, epochs, dataset, checkpointMeta, tensors };
 }
 

@@ -68,6 +68,13 @@ describe('run bundles', () => {
       message: expect.stringMatching(/without format "llmdirec-run"/),
     });
     expect(listRuns(other.db)).toEqual([]);
+
+    // A run that has not finished an epoch yet travels too (no checkpoint): it starts over there.
+    const queued = createRun(home.db, home.file, 'ring', settings);
+    const early = await homeApi.call('runs.export', { runId: queued.id, file: dir });
+    expect(early).toMatchObject({ epochsDone: 0, checkpoints: [] });
+    expect(await awayApi.call('runs.import', { file: early.file })).toMatchObject({ id: queued.id, status: 'interrupted', epochsDone: 0 });
+    expect(runCheckpoints(away.db, queued.id)).toEqual([]);
     expect(existsSync(join(dir, 'other', 'runs', stopped.id))).toBe(false);
     for (const s of [home, away, other]) s.db.close();
   }, 180_000);
