@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ApiError } from '../api/contracts/common';
-import { RankingMetrics, RunEmbedding, RunEpoch as EpochRecord, RunStatus } from '../api/contracts/runs';
+import { RunEmbedding, RunEpoch as EpochRecord, RunSummary } from '../api/contracts/runs';
 import type { Db } from '../store/db';
 import { loadSequences } from '../store/datasets';
 import { loadSemanticTable, listEmbeddingSets } from '../semantic/embedding-store';
@@ -40,23 +40,12 @@ function vectorsFingerprint(db: Db, dataset: string, embeddingSetId: number): st
   return createHash('sha256').update(loadSemanticTable(db, dataset, embeddingSetId).table).digest('hex');
 }
 
-const BundleRun = z.object({
+// A run summary as the API shows it, plus what a store keeps; the id names a folder, so it is checked.
+const BundleRun = RunSummary.omit({ epochs: true }).extend({
   id: z.string().regex(/^[\w.-]+$/, 'a run id is letters, digits, "-", "_" and "."'),
-  dataset: z.string().min(1),
-  model: z.string().min(1),
   settings: TrainingSettings,
   embedding: RunEmbedding.optional(),
-  backend: z.string().optional(),
-  status: RunStatus,
-  epochsDone: z.number().int().min(0),
-  bestEpoch: z.number().int().optional(),
-  bestValid: RankingMetrics.optional(),
-  test: RankingMetrics.optional(),
-  error: z.string().optional(),
-  trainSeconds: z.number(),
-  createdAt: z.string(),
   updatedAt: z.string(),
-  finishedAt: z.string().optional(),
 });
 const BundleEpoch = EpochRecord.extend({ sampleSeed: z.number().optional() });
 const BundleData = z.object({ name: z.string(), users: z.number(), items: z.number(), fingerprint: z.string(), semanticFingerprint: z.string().optional() });
