@@ -2,7 +2,7 @@
  * Compute backend selection. Preference order: native TensorFlow (`@tensorflow/tfjs-node-gpu`, then
  * `@tensorflow/tfjs-node`, optional dependencies loaded only if present), the portable WebAssembly
  * backend with SIMD, and the pure-JS cpu backend last. The chosen backend's name is reported in every
- * run record and in CLI output (`activeBackend()`).
+ * run record and in CLI output (`backendDescription()`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -45,7 +45,7 @@ async function tryNative(): Promise<boolean> {
  * 930–1,112 to 959–1,105 ms (its many small products gain little; +45 % CPU) and a Beauty evaluation
  * from 8.0–8.2 to 6.5–7.7 s (src-main/engine/README.md); more cores should gain more there.
  */
-export function wasmThreadsWanted(): number {
+function wasmThreadsWanted(): number {
   const fromEnv = Number(process.env.LLMDIREC_WASM_THREADS);
   return Number.isInteger(fromEnv) && fromEnv >= 1 ? Math.min(fromEnv, availableParallelism()) : 1;
 }
@@ -98,10 +98,6 @@ export function initBackend(preference?: BackendPreference): Promise<BackendName
     ready = select(wanted);
   }
   return ready;
-}
-
-export function activeBackend(): string {
-  return tf.getBackend();
 }
 
 /** The backend with its thread count where it has one, for logs: "wasm (2 threads)". */

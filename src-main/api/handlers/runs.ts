@@ -40,24 +40,21 @@ function userError(error: unknown): never {
   throw new ApiError(/^No run|does not exist|no checkpoint/.test(message) ? 'not_found' : 'bad_input', message);
 }
 
+/** Runs `work`, answering what it throws as a user error (file and data problems the user can fix). */
+function asUserError<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    userError(error);
+  }
+}
+
 export const runHandlers: HandlerTable<RunMethod> = {
   'runs.presets': () => ({ defaults: { ...defaultSettings }, presets: { ...datasetPresets }, llmdirec: { defaults: { ...llmdirecDefaults }, variants: { ...llmdirecVariants } } }),
   'runs.start': (request, ctx) => startRun(ctx, request),
   'runs.resume': ({ runId, epochs }, ctx) => resumeRun(ctx, runId, epochs),
-  'runs.export': ({ runId, file }, { db }) => {
-    try {
-      return exportRun(db, runId, file);
-    } catch (error) {
-      userError(error);
-    }
-  },
-  'runs.import': ({ file, dataset }, { db, dbFile, jobs }) => {
-    try {
-      return summary(importRun(db, dbFile, file, dataset), jobs);
-    } catch (error) {
-      userError(error);
-    }
-  },
+  'runs.export': ({ runId, file }, { db }) => asUserError(() => exportRun(db, runId, file)),
+  'runs.import': ({ file, dataset }, { db, dbFile, jobs }) => asUserError(() => summary(importRun(db, dbFile, file, dataset), jobs)),
   'runs.list': ({ dataset }, { db, jobs }) => listRuns(db, dataset).map((r) => summary(r, jobs)),
   'runs.show': ({ runId }, { db, jobs }) => {
     const run = getRun(db, runId);
