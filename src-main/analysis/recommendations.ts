@@ -60,7 +60,7 @@ export function inspectUser(
   for (let r = 0; r < Math.min(k, run.listLength); r++) {
     const item = run.topItems[u * run.listLength + r]!;
     if (item <= 0) break;
-    recommendations.push({ ...describe(item), rank: r, score: run.topScores ? run.topScores[u * run.listLength + r]! : null, hit: item === target });
+    recommendations.push({ ...describe(item), rank: r, score: finiteOrNull(run.topScores?.[u * run.listLength + r]), hit: item === target });
   }
   return {
     userId,
@@ -68,6 +68,11 @@ export function inspectUser(
     groundTruth: { ...describe(target), rank: run.ranks[u]! },
     recommendations,
   };
+}
+
+/** A diverged model's items are listed with score −∞ (run-outputs.ts): shown as no score. */
+function finiteOrNull(score: number | undefined): number | null {
+  return score !== undefined && Number.isFinite(score) ? score : null;
 }
 
 export interface RunSummary {

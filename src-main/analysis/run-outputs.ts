@@ -141,7 +141,8 @@ async function computeOutputs(db: Db, ref: RunCheckpointRef, control: OutputsCon
  * items, padding row 0 and the mask row N+1 are not recommended; history items score 0 in the
  * reference, so an answer that is also in the history competes with score 0 (and is listed with it),
  * and history items count above an answer that scores below 0; its rank counts items scoring
- * strictly higher.
+ * strictly higher. Non-finite scores rank worst (issue #12): a non-finite answer is last, and
+ * non-finite items sort below every finite one (listed with score −∞).
  */
 export function rankOne(
   scores: Float32Array,
@@ -154,16 +155,19 @@ export function rankOne(
 ): void {
   const excluded = new Set<number>(Array.from(history));
   const repeated = excluded.delete(answer);
-  const answerScore = repeated ? 0 : scores[answer]!;
-  let higher = 0;
-  if (answerScore < 0) for (const item of excluded) if (item >= 1 && item <= numItems) higher++;
+  const rawAnswer = repeated ? 0 : scores[answer]!;
+  const answerFinite = Number.isFinite(rawAnswer);
+  const answerScore = answerFinite ? rawAnswer : -Infinity;
+  let higher = answerFinite ? 0 : numItems - 1;
+  if (answerFinite && answerScore < 0) for (const item of excluded) if (item >= 1 && item <= numItems) higher++;
   // Keep the top `listLength` in a small sorted buffer (lists are short; N can be large).
   const bestItems: number[] = [];
   const bestScores: number[] = [];
   for (let item = 1; item <= numItems; item++) {
     if (excluded.has(item)) continue;
-    const s = item === answer ? answerScore : scores[item]!;
-    if (item !== answer && s > answerScore) higher++;
+    const raw = item === answer ? answerScore : scores[item]!;
+    const s = Number.isFinite(raw) ? raw : -Infinity;
+    if (answerFinite && item !== answer && s > answerScore) higher++;
     if (bestItems.length < listLength || s > bestScores[bestScores.length - 1]!) {
       let at = bestScores.length;
       while (at > 0 && bestScores[at - 1]! < s) at--;
