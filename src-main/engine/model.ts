@@ -85,6 +85,19 @@ export class RecommenderModel implements Ranker {
 }
 
 /**
+ * Refuses weights with NaN or infinite values (a diverged model, issue #12): evaluating them would
+ * report metrics of a broken model. Names the first such tensor, so the user knows what is wrong.
+ */
+export function assertFiniteWeights(tensors: Map<string, NamedArray>, file: string): void {
+  for (const [name, { data }] of tensors) {
+    if (!(data instanceof Float32Array)) continue; // I32 run state cannot be non-finite
+    let bad = 0;
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) bad++;
+    if (bad) throw new Error(`checkpoint ${file}: tensor ${name} has ${bad} non-finite values (the model diverged; train it again with a lower learning rate)`);
+  }
+}
+
+/**
  * Loads a reference-format safetensors checkpoint (e.g. `indirec-Beauty.safetensors`) for a dataset
  * with `numItems` items. Shapes (D, L, layers) are read from the file; `heads` is not recorded in
  * the file and comes from `settings` (reference default 2). Diffusion tensors, if present, are
@@ -92,6 +105,7 @@ export class RecommenderModel implements Ranker {
  */
 export function loadReferenceCheckpoint(file: string, numItems: number, settings: Partial<TrainingSettings> = {}): RecommenderModel {
   const { tensors } = readSafetensors(file);
+  assertFiniteWeights(tensors, file);
   const table = tensors.get('seq_model.item_embeddings.weight');
   const positions = tensors.get('seq_model.position_embeddings.weight');
   if (!table || !positions) throw new Error(`${file}: not a reference checkpoint (seq_model.item_embeddings / position_embeddings missing)`);

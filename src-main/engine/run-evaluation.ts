@@ -4,7 +4,7 @@ import type { Db } from '../store/db';
 import { initBackend } from './backend';
 import { leaveOneOutCases, type Split } from './data';
 import { evaluateRanking, type EvaluateOptions, type RankingMetrics } from './evaluate';
-import { RecommenderModel, loadReferenceCheckpoint } from './model';
+import { RecommenderModel, assertFiniteWeights, loadReferenceCheckpoint } from './model';
 import { Rng } from './rng';
 import { getRun, runCheckpoints } from './run-store';
 import { sequencesFromStore } from './run-loop';
@@ -43,7 +43,9 @@ export async function evaluateRun(db: Db, runId: string, split: Split = 'test', 
   // LLMDiRec runs rebuild their fused table (its parameters are in the checkpoint; the frozen semantic view comes from the run's embedding set).
   const model = new RecommenderModel(data.numItems, run.settings, new Rng(0), tableFactoryFor(db, run.dataset, run.settings));
   try {
-    model.loadArrays(readSafetensors(file).tensors, file);
+    const { tensors } = readSafetensors(file);
+    assertFiniteWeights(tensors, file);
+    model.loadArrays(tensors, file);
     const metrics = await evaluateRanking(model, leaveOneOutCases(data, split), { maxSeqLength: run.settings.maxSeqLength, batchSize: run.settings.evalBatchSize, ...control });
     return { ...metrics, backend, seconds: (performance.now() - t0) / 1000 };
   } finally {
