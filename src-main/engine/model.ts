@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { tableRows, type PaddedBatch } from './data';
 import { Diffusion } from './diffusion';
+import { nonFiniteTensor } from './divergence';
 import { SasrecEncoder, type EncodeOptions } from './encoder';
 import type { Ranker } from './evaluate';
 import { IdItemTable, type ItemTable } from './item-table';
@@ -89,12 +90,8 @@ export class RecommenderModel implements Ranker {
  * report metrics of a broken model. Names the first such tensor, so the user knows what is wrong.
  */
 export function assertFiniteWeights(tensors: Map<string, NamedArray>, file: string): void {
-  for (const [name, { data }] of tensors) {
-    if (!(data instanceof Float32Array)) continue; // I32 run state cannot be non-finite
-    let bad = 0;
-    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) bad++;
-    if (bad) throw new Error(`checkpoint ${file}: tensor ${name} has ${bad} non-finite values (the model diverged; train it again with a lower learning rate)`);
-  }
+  const bad = nonFiniteTensor(tensors);
+  if (bad) throw new Error(`checkpoint ${file}: tensor ${bad.name} has ${bad.count} non-finite values (the model diverged; train it again with a lower learning rate)`);
 }
 
 /**

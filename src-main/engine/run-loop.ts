@@ -4,7 +4,8 @@
  * component beats the best), the best model kept as `best.safetensors`, the full training state
  * (model, optimiser, RNG, intents, epoch, early-stopping state) as `last.safetensors` after every
  * epoch, and resume from it after a crash or kill. Runs in a worker thread (train-worker.ts) or
- * in-thread (tests); it only talks to the outside through `RunControls`.
+ * in-thread (tests); it only talks to the outside through `RunControls`. A loss that becomes
+ * non-finite stops the run as `diverged` (divergence.ts), with no checkpoint written from that state.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import type { Db } from '../store/db';
 import { loadSequences } from '../store/datasets';
 import { backendDescription, initBackend } from './backend';
 import type { SequenceData } from './data';
+import { nonFiniteLoss, nonFiniteTensor, RunDiverged } from './divergence';
 import type { RankingMetrics } from './evaluate';
 import type { ItemTableFactory } from './model';
 import { claimRun, getRun, recordCheckpoint, recordEpoch, runEpochs, setEpochValidation, updateRun } from './run-store';
@@ -125,8 +127,14 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
           const perStep = (performance.now() - t0) / 1000 / stepsTimed;
           controls.progress?.(done, totalSteps, `epoch ${epoch + 1}/${s.epochs}, step ${k}/${n}`, perStep * (totalSteps - done));
           controls.metrics?.('loss', done, losses);
+          // Stops the epoch here (the error leaves runEpoch): the weights this step updated are not saved.
+          const bad = nonFiniteLoss(losses);
+          if (bad) throw new RunDiverged({ epoch, step: k, steps: n, what: `loss ${bad.component} became ${bad.value}` });
         },
       });
+      // Finite losses can still leave non-finite weights (the last step's update): never save those.
+      const broken = nonFiniteTensor(trainer.stateArrays());
+      if (broken) throw new RunDiverged({ epoch, step: steps, steps, what: `tensor ${broken.name} has ${broken.count} non-finite values after the epoch's last step` });
       const valid = epoch % s.validateEvery === 0 || epoch === s.epochs - 1 ? await validate(epoch) : undefined;
       trainSeconds += summary.seconds;
       writeSafetensors(lastFile, trainer.stateArrays(), { runId, epoch: String(trainer.epoch), earlyStopping: JSON.stringify(stopping) });
@@ -162,6 +170,14 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
     updateRun(db, runId, { status: 'succeeded', test, finishedAt: new Date().toISOString() });
     return { runId, backend, epochs: trainer.epoch, bestEpoch: stopping.bestEpoch, bestValid: stopping.best, test };
   } catch (error) {
+    if (error instanceof RunDiverged) {
+      // A final status like failed; resuming would diverge again from the same state and settings.
+      const kept = existsSync(lastFile) ? `kept its last finite checkpoint: epoch ${trainer.epoch}` : 'no checkpoint was kept (it diverged in its first epoch)';
+      const message = `Run ${runId} ${error.message}; training stopped and ${kept}. Train a new run with a lower learningRate (this one: ${s.learningRate}).`;
+      updateRun(db, runId, { status: 'diverged', error: message, finishedAt: new Date().toISOString() });
+      controls.log?.(message);
+      throw new Error(message);
+    }
     const cancelled = controls.signal?.aborted ?? false;
     updateRun(db, runId, {
       status: cancelled ? 'cancelled' : 'failed',

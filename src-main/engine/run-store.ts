@@ -7,7 +7,8 @@ import type { RankingMetrics } from './evaluate';
 import type { TrainingSettings } from './settings';
 import type { RunEmbedding } from './table-kinds';
 
-export type RunStatus = 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+/** Final: succeeded, failed, cancelled, diverged (its loss became non-finite, divergence.ts). */
+export type RunStatus = 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'diverged';
 
 export interface RunEpoch {
   epoch: number;

@@ -104,6 +104,8 @@ export function resumeRun(ctx: RunContext, runId: string, epochs?: number): { jo
   if (!run) throw new ApiError('not_found', `No run ${runId}`);
   if (trainingHere(ctx.jobs, runId)) throw new ApiError('conflict', `Run ${runId} is already running`);
   if (trainingElsewhere(run)) throw new ApiError('conflict', `Run ${runId} is being trained by another process (pid ${run.owner!.pid}) on this computer`);
+  // Its last checkpoint, settings and RNG state are those it diverged from: it would diverge again.
+  if (run.status === 'diverged') throw new ApiError('conflict', `Run ${runId} diverged (its loss became non-finite) and cannot be resumed; train a new run with a lower learningRate`);
   if (epochs !== undefined) {
     // An unfinished run may also stop where it is (epochs = epochs done): it is then validated and tested.
     const least = run.status === 'succeeded' ? run.epochsDone + 1 : run.epochsDone;

@@ -12,7 +12,8 @@ export const RankingMetrics = z.object({
   users: z.number().int(),
 });
 
-export const RunStatus = z.enum(['queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+/** `diverged`: final, its loss became NaN/infinite; `error` says where, its checkpoints are the last finite ones. */
+export const RunStatus = z.enum(['queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled', 'interrupted', 'diverged']);
 
 export const RunSummary = z.object({
   id: z.string(),

@@ -108,6 +108,8 @@ export const trainCommands: Command[] = [
         const e = run.embedding;
         io.out(`LLMDiRec ${String(run.settings.variant)} (fusion ${String(run.settings.fusion)}, alignWeight ${String(run.settings.alignWeight)}): embedding set ${e.embeddingSetId} = ${e.provider}/${e.model} (${e.dims}-d), template ${e.template} v${e.templateVersion}, ${e.itemsWithText} items with text`);
       }
+      // Where a diverged run's loss became non-finite (or why a run failed).
+      if (run.error) io.out(run.status === 'diverged' ? run.error : `error: ${run.error}`);
       printTable(
         io,
         run.epochLog.map((e) => ({ epoch: e.epoch, ...e.losses, 'valid HR@20': e.valid?.['HR@20'], 'valid NDCG@20': e.valid?.['NDCG@20'], seconds: e.seconds })),
@@ -151,7 +153,7 @@ export const trainCommands: Command[] = [
       const file = resolve(requirePositional(args, 'Give the exported run file'));
       const run = await service.call('runs.import', { file, dataset: args.flags.dataset as string | undefined });
       if (args.json) return printJson(io, run);
-      io.out(`Imported ${run.id}: ${run.model} on ${run.dataset}, ${run.status}, ${run.epochsDone}/${run.epochs} epochs${run.status === 'succeeded' ? '' : ` (llmdirec runs resume ${run.id} continues it)`}`);
+      io.out(`Imported ${run.id}: ${run.model} on ${run.dataset}, ${run.status}, ${run.epochsDone}/${run.epochs} epochs${run.status === 'succeeded' || run.status === 'diverged' ? '' : ` (llmdirec runs resume ${run.id} continues it)`}`);
     },
   },
   {
