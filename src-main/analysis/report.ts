@@ -13,6 +13,8 @@ export interface ReportRun {
   /** Model as the paper names it: SASRec, InDiRec, LLMDiRec, or a Table-4 variant ("w/ concat", …). */
   model: string;
   seed: number;
+  /** The run's status; a diverged run (issue #12: its loss became non-finite) is left out of every cell. */
+  status?: string;
   /** Test metrics, e.g. { 'HR@10': 0.097, 'NDCG@10': 0.058 }. */
   metrics: Record<string, number>;
   /** Table-3 groups, keyed like the paper's columns without the metric: overall, tail_item, head_item, cold_user, hot_user. */
@@ -47,7 +49,12 @@ export interface ReproductionReport {
   tables: ReportTable[];
   /** Per dataset: the cold/hot history-length thresholds Table 3 used (printed under it). */
   groupDefinitions: { dataset: string; coldMaxLength: number | null; hotMinLength: number | null }[];
+  /** Runs asked for but left out of the numbers (diverged), named under the tables. */
+  excluded: { runId: string; status: string }[];
 }
+
+/** A diverged model's metrics mean nothing (a NaN model used to score HR@10 = 1): never average them in. */
+const LEFT_OUT = new Set(['diverged']);
 
 /** Reads the paper's numbers; absent or unreadable → null with a reason to print. */
 export function readPaperResults(file: string): { results: PaperResults | null; note?: string } {
@@ -82,7 +89,9 @@ const GROUPS = ['overall', 'tail_item', 'head_item', 'cold_user', 'hot_user'];
 
 export function buildReport(runs: readonly ReportRun[], paper: PaperResults | null, paperSource: string | null = null, paperNote?: string): ReproductionReport {
   const byKey = new Map<string, ReportRun[]>();
+  const excluded = runs.filter((r) => r.status !== undefined && LEFT_OUT.has(r.status)).map((r) => ({ runId: r.runId, status: r.status! }));
   for (const r of runs) {
+    if (r.status !== undefined && LEFT_OUT.has(r.status)) continue;
     const key = `${paperDatasetName(r.dataset)}\u0000${r.model}`;
     byKey.set(key, [...(byKey.get(key) ?? []), r]);
   }
@@ -126,6 +135,7 @@ export function buildReport(runs: readonly ReportRun[], paper: PaperResults | nu
       { title: 'Table 4 — ablation of fusion and alignment', columns: overallColumns, rows: rows(overallColumns, 'table4_ablation', (r, c) => r.metrics[c], (m) => table4Models.has(m)) },
     ],
     groupDefinitions: groupDefinitions(runs),
+    excluded,
   };
 }
 
@@ -143,6 +153,12 @@ function groupDefinitions(runs: readonly ReportRun[]): ReproductionReport['group
 export function groupDefinitionLines(report: ReproductionReport): string[] {
   const n = (v: number | null): string => (v === null ? '—' : String(v));
   return report.groupDefinitions.map((d) => `${d.dataset}: cold users have histories of ≤ ${n(d.coldMaxLength)} items, hot users ≥ ${n(d.hotMinLength)} items.`);
+}
+
+/** "Left out: r7 (diverged: its loss became non-finite)." */
+function excludedLine(report: ReproductionReport): string | undefined {
+  if (!report.excluded.length) return undefined;
+  return `Left out: ${report.excluded.map((r) => `${r.runId} (${r.status}${r.status === 'diverged' ? ': its loss became non-finite' : ''})`).join(', ')}.`;
 }
 
 const num = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '—');
@@ -169,6 +185,8 @@ export function reportToMarkdown(report: ReproductionReport, groupsNote?: string
     for (const r of t.rows) out.push(`| ${r.dataset} | ${r.model} | ${r.runs.length} | ${r.cells.map(cellText).join(' | ')} |`);
     out.push('');
   }
+  const left = excludedLine(report);
+  if (left) out.push(left, '');
   return out.join('\n');
 }
 
@@ -188,5 +206,7 @@ export function reportToHtml(report: ReproductionReport, groupsNote?: string): s
     for (const r of t.rows) parts.push(`<tr><td>${esc(r.dataset)}</td><td>${esc(r.model)}</td><td>${r.runs.length}</td>${r.cells.map((c) => `<td>${esc(cellText(c))}</td>`).join('')}</tr>`);
     parts.push('</table>');
   }
+  const left = excludedLine(report);
+  if (left) parts.push(`<p>${esc(left)}</p>`);
   return parts.join('\n');
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MapInfo, ProjectionMethod } from './analysis';
 import { JobStarted, method } from './common';
+import { RunStatus } from './runs';
 
 /**
  * Analytics of a trained run (paper §6–§8, docs/analysis.md): intents of its sequence
@@ -110,7 +111,7 @@ export const runAnalysisMethods = {
     summary: 'Runs side by side: every group and beyond-accuracy number, with the relative difference to the first run.',
     input: z.object({ runIds: RunIds.min(2), k: z.number().int().min(1).max(20).default(10) }).strict(),
     output: z.object({
-      runs: z.array(z.object({ runId: z.string(), model: z.string(), dataset: z.string() })),
+      runs: z.array(z.object({ runId: z.string(), model: z.string(), dataset: z.string(), status: RunStatus })),
       rows: z.array(z.object({ metric: z.string(), values: z.array(z.number().nullable()), relative: z.array(z.number().nullable()) })),
     }),
   }),
@@ -120,6 +121,8 @@ export const runAnalysisMethods = {
     output: z.object({
       paperSource: z.string().nullable(),
       paperNote: z.string().optional(),
+      /** Runs left out of the numbers: diverged ones (their loss became non-finite). */
+      excluded: z.array(z.object({ runId: z.string(), status: z.string() })),
       tables: z.array(
         z.object({
           title: z.string(),

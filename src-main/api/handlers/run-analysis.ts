@@ -157,7 +157,8 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
       const withTest = compared.rows;
       // The runs' own test metrics (engine evaluator) first, so the table starts with Table 2's numbers.
       return {
-        runs: outs.map((o) => ({ runId: o.ref.run.id, model: o.ref.run.model, dataset: o.ref.run.dataset })),
+        // The status marks a diverged run (its numbers are those of its last finite checkpoint, issue #12).
+        runs: outs.map((o) => ({ runId: o.ref.run.id, model: o.ref.run.model, dataset: o.ref.run.dataset, status: o.ref.run.status })),
         rows: withTest.map((r) => ({ metric: r.metric, values: r.values.map(finite), relative: r.relative.map(finite) })),
       };
     }),
@@ -174,6 +175,7 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
           dataset: out.ref.run.dataset,
           model: paperModel(out.ref.run.model, out.ref.run.settings.variant),
           seed: out.ref.run.settings.seed,
+          status: out.ref.run.status,
           metrics: (out.ref.run.test as Record<string, number> | undefined) ?? pick(s.overall),
           groupDefinition: { coldMaxLength: definition.coldMaxLength ?? null, hotMinLength: definition.hotMinLength ?? null },
           groups: { overall: pick(s.overall), tail_item: pick(s.tailItem), head_item: pick(s.headItem), cold_user: pick(s.coldUser), hot_user: pick(s.hotUser) },
@@ -186,6 +188,7 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
       return {
         paperSource: report.paperSource,
         ...(report.paperNote ? { paperNote: report.paperNote } : {}),
+        excluded: report.excluded,
         tables: report.tables.map((t) => ({
           ...t,
           rows: t.rows.map((r) => ({ ...r, cells: r.cells.map((c) => (c ? { mean: finite(c.mean), std: finite(c.std), n: c.n, paper: finite(c.paper) } : null)) })),
