@@ -17,6 +17,12 @@ export const PreprocessOptions = z
   .strict();
 export type PreprocessOptions = z.output<typeof PreprocessOptions>;
 
+/** Which header column holds what (`--columns user=<col>,item=<col>,timestamp=<col>`). */
+export const CsvColumns = z
+  .object({ user: z.string().min(1), item: z.string().min(1), timestamp: z.string().min(1).optional(), rating: z.string().min(1).optional() })
+  .strict();
+export type CsvColumns = z.infer<typeof CsvColumns>;
+
 export const ImportRequest = z
   .object({
     format: ImportFormat,
@@ -28,6 +34,8 @@ export const ImportRequest = z
     options: PreprocessOptions.default({ kcore: 5, consecutiveDuplicates: 'keep' }),
     /** Importing a name that exists fails unless this is set. */
     replace: z.boolean().default(false),
+    /** csv only: the header columns holding each field, for headers that use other names. */
+    columns: CsvColumns.optional(),
   })
   .strict();
 export type ImportRequest = z.output<typeof ImportRequest>;

@@ -1,4 +1,4 @@
-import type { DatasetSummary, ImportRequest } from '../../api/contracts/datasets';
+import type { CsvColumns, DatasetSummary, ImportRequest } from '../../api/contracts/datasets';
 import { ImportFormat } from '../../api/contracts/datasets';
 import { ApiError } from '../../api/contracts/common';
 import { followJob, optionalNumber, printJson, printTable, requirePositional, requireString, type Command } from '../command';
@@ -18,6 +18,7 @@ export const datasetCommands: Command[] = [
       duplicates: { type: 'string', description: 'Consecutive duplicate items: keep (default) or drop', valueName: 'policy' },
       'min-rating': { type: 'string', description: 'Keep only interactions rated at least this (formats with ratings)', valueName: 'r' },
       replace: { type: 'boolean', description: 'Overwrite an existing dataset of that name' },
+      columns: { type: 'string', description: 'csv: header columns to read, e.g. user=customer,item=sku,timestamp=when[,rating=stars]', valueName: 'mapping' },
     },
     args: '[source]',
     async run(args, service, io) {
@@ -36,6 +37,7 @@ export const datasetCommands: Command[] = [
           minRating: optionalNumber(args, 'min-rating'),
         },
         replace: Boolean(args.flags.replace),
+        columns: csvColumns(args.flags.columns as string | undefined, args.flags.format as string | undefined),
       };
       const started = Date.now();
       const { jobId } = await service.call('datasets.import', request);
@@ -101,3 +103,23 @@ export const datasetCommands: Command[] = [
     },
   },
 ];
+
+const MAPPING_USAGE = '--columns expects user=<col>,item=<col>[,timestamp=<col>][,rating=<col>]';
+
+/** Parses `--columns user=<col>,item=<col>,timestamp=<col>`; a malformed mapping is a usage error. */
+function csvColumns(flag: string | undefined, format: string | undefined): CsvColumns | undefined {
+  if (flag === undefined) return undefined;
+  if (format !== 'csv') throw new ApiError('validation', `--columns applies only to --format csv (got ${format ?? 'no --format'})`);
+  const mapping: Record<string, string> = {};
+  for (const pair of flag.split(',')) {
+    const eq = pair.indexOf('=');
+    const key = pair.slice(0, eq).trim();
+    const column = pair.slice(eq + 1).trim();
+    if (eq < 0 || !['user', 'item', 'timestamp', 'rating'].includes(key) || column === '' || key in mapping) {
+      throw new ApiError('validation', `${MAPPING_USAGE} (got "${flag}")`);
+    }
+    mapping[key] = column;
+  }
+  if (!mapping.user || !mapping.item) throw new ApiError('validation', `${MAPPING_USAGE} (got "${flag}")`);
+  return { user: mapping.user, item: mapping.item, timestamp: mapping.timestamp, rating: mapping.rating };
+}

@@ -1,5 +1,6 @@
-import type { DatasetSummary, ImportFormat, ImportRequest } from '../../api/contracts/datasets';
+import type { CsvColumns, DatasetSummary, ImportFormat, ImportRequest } from '../../api/contracts/datasets';
 import { throwIfCancelled } from '../../api/jobs';
+import { ApiError } from '../../api/contracts/common';
 import type { Db } from '../db';
 import { writeDataset } from '../datasets';
 import type { InteractionLog } from './interaction-log';
@@ -15,6 +16,8 @@ export interface ImporterContext {
   signal?: AbortSignal;
   /** Bytes of the main input read so far, for progress. */
   onBytes?: (read: number, total: number) => void;
+  /** csv only: which header column holds what. */
+  columns?: CsvColumns;
 }
 
 /** Parses one source format into raw interactions (+ item/user attributes). */
@@ -37,8 +40,11 @@ export interface ImportProgress {
 
 /** Parse → preprocess → write in one transaction. Nothing is written unless every step succeeds. */
 export async function importDataset(db: Db, request: ImportRequest, ctl: ImportProgress = {}): Promise<DatasetSummary> {
+  // Other formats name their fields themselves: a mapping there would be ignored, so it is refused.
+  if (request.columns && request.format !== 'csv') throw new ApiError('validation', `A column mapping applies only to the csv format (not ${request.format})`);
   const log = await importers[request.format](request.source, request.items, {
     signal: ctl.signal,
+    columns: request.columns,
     onBytes: (read, total) => ctl.onProgress?.('read', read / total),
   });
   throwIfCancelled(ctl.signal);

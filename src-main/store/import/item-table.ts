@@ -15,6 +15,9 @@ export async function readItemTable(
   let header: string[] | undefined;
   let delimiter = '\t';
   let idIndex = -1;
+  // A second row for an id would silently replace the first one's attributes: which one the user
+  // meant is theirs to say, so both lines are named.
+  const firstLine = new Map<string, number>();
   for await (const [line, text] of readLines(file, options)) {
     if (header === undefined) {
       delimiter = text.includes('\t') ? '\t' : ',';
@@ -33,6 +36,9 @@ export async function readItemTable(
     }
     const id = fields[idIndex]!.trim();
     if (id === '') throw new ImportError(`The "${header[idIndex]}" column is empty`, file, line);
+    const seen = firstLine.get(id);
+    if (seen !== undefined) throw new ImportError(`${header[idIndex]} "${id}" appears twice (first on line ${seen})`, file, line);
+    firstLine.set(id, line);
     const row: Record<string, string> = {};
     header.forEach((h, k) => {
       if (k !== idIndex) row[h] = fields[k]!;

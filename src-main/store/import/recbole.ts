@@ -42,6 +42,7 @@ export async function importRecbole(source: string, items: string | undefined, c
   const itemFile = items ?? (source.endsWith('.inter') ? source.slice(0, -'.inter'.length) + '.item' : undefined);
   if (itemFile && (items !== undefined || existsSync(itemFile))) {
     let idAt = -1;
+    const firstLine = new Map<string, number>();
     for await (const [line, row, header] of atomicRows(itemFile, { signal: ctx.signal })) {
       if (idAt < 0) idAt = fieldIndex(header, 'item_id', itemFile);
       const attributes: Attributes = {};
@@ -52,7 +53,11 @@ export async function importRecbole(source: string, items: string | undefined, c
         else if (field.type === 'token') attributes[field.name] = raw;
         else attributes[field.name] = raw.split(' ').filter((t) => t !== '');
       });
-      log.itemAttributes.set(row[idAt]!.trim(), attributes);
+      const id = row[idAt]!.trim();
+      const seen = firstLine.get(id);
+      if (seen !== undefined) throw new ImportError(`item_id "${id}" appears twice (first on line ${seen})`, itemFile, line);
+      firstLine.set(id, line);
+      log.itemAttributes.set(id, attributes);
     }
   }
   return log;

@@ -61,6 +61,23 @@ describe('llmdirec CLI', () => {
     expect(unknownCommand.code).toBe(2);
   });
 
+  it('maps CSV columns of any names with --columns', async () => {
+    const csv = join(dir, 'named.csv');
+    writeFileSync(csv, 'customer,sku,when\na,1,10\na,2,11\nb,1,12\n');
+    const refused = await run('--db', db, 'dataset', 'import', '--format', 'csv', '--name', 'named', '--kcore', '0', csv);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/named\.csv, line 1: The header names none of the expected columns/);
+    const mapped = await run('--db', db, 'dataset', 'import', '--format', 'csv', '--name', 'named', '--kcore', '0', csv, '--columns', 'user=customer,item=sku,timestamp=when', '--json');
+    expect(mapped.err).toBe('');
+    expect(JSON.parse(mapped.out)).toMatchObject({ name: 'named', users: 2, items: 2, actions: 3 });
+    const badMapping = await run('--db', db, 'dataset', 'import', '--format', 'csv', '--name', 'x', csv, '--columns', 'customer');
+    expect(badMapping.code).toBe(2);
+    expect(badMapping.err).toMatch(/--columns expects user=<col>,item=<col>\[,timestamp=<col>\]\[,rating=<col>\] \(got "customer"\)/);
+    const notCsv = await run('--db', db, 'dataset', 'import', '--format', 'sr-txt', '--name', 'x', data, '--columns', 'user=a,item=b');
+    expect(notCsv.code).toBe(2);
+    expect(notCsv.err).toMatch(/--columns applies only to --format csv/);
+  });
+
   it('names the file and line of malformed input', async () => {
     const bad = join(dir, 'bad.txt');
     writeFileSync(bad, '1 1 2 3\n2 2 x 1\n');

@@ -160,6 +160,22 @@ describe('csv importer', () => {
     tmp.cleanup();
   });
 
+  it('reads columns of any names through a --columns mapping', async () => {
+    const tmp = tempDir();
+    writeFileSync(join(tmp.dir, 'x.csv'), 'when,customer,sku,stars\n20,u1,x,5\n10,u1,y,4\n5,u2,y,3\n');
+    await importInto(db, { format: 'csv', source: join(tmp.dir, 'x.csv'), columns: { user: 'customer', item: 'sku', timestamp: 'when', rating: 'stars' } });
+    expect(externalSequences(db, 'test')).toEqual({ u1: ['y', 'x'], u2: ['y'] });
+    tmp.cleanup();
+  });
+
+  it('still reads a headerless file whose ids are words', async () => {
+    const tmp = tempDir();
+    writeFileSync(join(tmp.dir, 'x.csv'), 'alice,mug\nalice,cup\nbob,mug\n');
+    await importInto(db, { format: 'csv', source: join(tmp.dir, 'x.csv') });
+    expect(externalSequences(db, 'test')).toEqual({ alice: ['mug', 'cup'], bob: ['mug'] });
+    tmp.cleanup();
+  });
+
   it('reads headerless tab-separated user/item/timestamp', async () => {
     await importInto(db, { format: 'csv', source: fixture('csv', 'plain.tsv') });
     expect(externalSequences(db, 'test')).toEqual({ u1: ['y', 'x'], u2: ['y'] });

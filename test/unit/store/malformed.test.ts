@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportFormat } from '../../../src-main/api/contracts/datasets';
+import type { ImportFormat, ImportRequest } from '../../../src-main/api/contracts/datasets';
 import type { Db } from '../../../src-main/store/db';
 import { fixture, importInto, memoryDb, storeSnapshot, tempDir } from './helpers';
 
@@ -20,6 +20,7 @@ interface Case {
   error: RegExp;
   kcore?: number;
   minRating?: number;
+  columns?: ImportRequest['columns'];
 }
 
 const ratings = '1::1::5::978300760\n1::2::3::978300761\n';
@@ -124,6 +125,51 @@ const cases: Case[] = [
     items: 'items.csv',
     error: /^items\.csv, line 1: The header has no "item_id" column/,
   },
+  {
+    title: 'csv: an items file with the same item_id twice',
+    format: 'csv',
+    files: { 'x.csv': 'a,1,10\n', 'items.csv': 'item_id,title\n1,Mug\n2,Cup\n1,Bowl\n' },
+    items: 'items.csv',
+    error: /^items\.csv, line 4: item_id "1" appears twice \(first on line 2\)$/,
+  },
+  {
+    title: 'sr-txt: a metadata table with the same item_id twice',
+    format: 'sr-txt',
+    files: { 'a.txt': '1 2 3\n', 'meta.tsv': 'item_id\ttitle\n2\tMug\n2\tCup\n' },
+    items: 'meta.tsv',
+    error: /^meta\.tsv, line 3: item_id "2" appears twice \(first on line 2\)$/,
+  },
+  {
+    title: 'recbole: an .item file with the same item_id twice',
+    format: 'recbole',
+    files: { 'x.inter': 'user_id:token\titem_id:token\n1\t2\n', 'x.item': 'item_id:token\ttitle:token\n2\tMug\n3\tCup\n2\tBowl\n' },
+    error: /^x\.item, line 4: item_id "2" appears twice \(first on line 2\)$/,
+  },
+  {
+    title: 'csv: a header that names none of the expected columns',
+    format: 'csv',
+    files: { 'x.csv': 'customer,product,when\na,1,10\n' },
+    error: /^x\.csv, line 1: The header names none of the expected columns \(expected user, item, timestamp, rating; found customer, product, when\)\. Name them with --columns user=<col>,item=<col>,timestamp=<col>$/,
+  },
+  {
+    title: 'csv: a two-column header that names none of the expected columns',
+    format: 'csv',
+    files: { 'x.csv': 'customer,product\na,1\nb,2\n' },
+    error: /^x\.csv, line 1: The header names none of the expected columns \(expected user, item, timestamp, rating; found customer, product\)/,
+  },
+  {
+    title: 'csv: a header that names the user but not the item',
+    format: 'csv',
+    files: { 'x.csv': 'user_id,product,timestamp\na,1,10\n' },
+    error: /^x\.csv, line 1: The header has no item column \(expected one of item, item_id, itemid; found user_id, product, timestamp\)/,
+  },
+  {
+    title: 'csv: a --columns mapping naming a column the header lacks',
+    format: 'csv',
+    files: { 'x.csv': 'customer,product,when\na,1,10\n' },
+    columns: { user: 'customer', item: 'sku', timestamp: 'when' },
+    error: /^x\.csv, line 1: The header has no "sku" column \(named by --columns item=sku; found customer, product, when\)$/,
+  },
   { title: 'sr-txt: a minimum rating for a file without ratings', format: 'sr-txt', files: { 'a.txt': '1 2 3\n' }, minRating: 4, error: /^This input has no ratings/ },
   { title: 'csv: nothing survives the 5-core filter', format: 'csv', files: { 'x.csv': 'a,1,10\na,2,11\n' }, kcore: 5, error: /^No interactions remain after the 5-core filter/ },
 ];
@@ -152,9 +198,9 @@ describe('malformed input', () => {
       const source = join(dir, c.source ?? Object.keys(c.files)[0]!);
       const items = c.items ? join(dir, c.items) : undefined;
       const options = { kcore: c.kcore ?? 0, consecutiveDuplicates: 'keep' as const, minRating: c.minRating };
-      await expect(importInto(db, { name: 'bad', format: c.format, source, items, options })).rejects.toThrow(c.error);
+      await expect(importInto(db, { name: 'bad', format: c.format, source, items, options, columns: c.columns })).rejects.toThrow(c.error);
       // Replacing an existing dataset with bad input keeps the old one.
-      await expect(importInto(db, { name: 'existing', replace: true, format: c.format, source, items, options })).rejects.toThrow(c.error);
+      await expect(importInto(db, { name: 'existing', replace: true, format: c.format, source, items, options, columns: c.columns })).rejects.toThrow(c.error);
       expect(storeSnapshot(db)).toEqual(before);
     });
   });
