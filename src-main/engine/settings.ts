@@ -3,6 +3,8 @@
  * presets of §11 as data. `resolveSettings` merges defaults ← preset ← overrides and validates.
  */
 import { z } from 'zod';
+import { ApiError } from '../api/contracts/common';
+import { describeIssues } from '../api/contracts/issues';
 
 export const TrainingSettings = z
   .object({
@@ -78,6 +80,12 @@ export const TrainingSettings = z
      * (docs/experiments.md); off by default so that runs follow the reference.
      */
     lengthBuckets: z.boolean().default(false),
+    /**
+     * Worker threads that share each training step (data-parallel, exact: the same losses and
+     * gradients as one worker with dropout off; dropout masks are drawn per worker, so a run is
+     * reproducible for its seed and worker count). Runs started without it get one per core.
+     */
+    workers: z.number().int().min(1).max(64).optional(),
     /** Reference loaders use drop_last=True (§2). */
     dropLast: z.boolean().default(true),
     // LLMDiRec (LLMDIREC-DESIGN §1, §3): model 'llmdirec' only; resolveSettings fills the defaults.
@@ -180,27 +188,46 @@ export function resolveSettings(dataset: string | undefined, overrides: Record<s
     const stray = llmdirecSettingKeys.filter((k) => merged[k] !== undefined);
     if (stray.length) throw new Error(`${stray.join(', ')} ${stray.length > 1 ? 'apply' : 'applies'} to --model llmdirec only`);
   }
-  const settings = TrainingSettings.parse(merged);
+  const parsed = TrainingSettings.safeParse(merged);
+  if (!parsed.success) throw new Error(describeIssues(parsed.error, merged));
+  const settings = parsed.data;
   if (settings.hiddenSize % settings.heads !== 0) throw new Error(`hiddenSize ${settings.hiddenSize} must be divisible by heads ${settings.heads}`);
   return settings;
 }
 
-/** Parses CLI-style `key=value` pairs into typed overrides (numbers, booleans, strings). */
+/**
+ * Parses CLI-style `key=value` pairs into typed overrides (numbers, booleans, strings). A pair that
+ * is not one is a usage error (`validation`): the CLI exits 2 for it, not 1.
+ */
 export function parseSettingAssignments(pairs: readonly string[]): Record<string, unknown> {
   const known = TrainingSettings.shape;
   const out: Record<string, unknown> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq < 1) throw new Error(`Setting "${pair}" is not key=value`);
+    if (eq < 1) throw new ApiError('validation', `Setting "${pair}" is not key=value`);
     const key = pair.slice(0, eq);
     const raw = pair.slice(eq + 1);
-    if (!(key in known)) throw new Error(`Unknown setting "${key}". Known: ${Object.keys(known).join(', ')}`);
-    if (key === 'adapterHidden') out[key] = raw.trim() === '' ? [] : raw.split(',').map(Number);
+    if (!(key in known)) throw new ApiError('validation', `Unknown setting "${key}". Known: ${Object.keys(known).join(', ')}`);
+    if (key === 'adapterHidden') out[key] = raw.trim() === '' ? [] : raw.split(',').map((n) => number(key, n));
     else if (key === 'embeddingSetId') out[key] = /^\d+$/.test(raw) ? Number(raw) : raw;
+    else if (key === 'workers') out[key] = Number(raw);
     else {
       const def = ({ ...defaultSettings, ...llmdirecDefaults } as Record<string, unknown>)[key];
-      out[key] = typeof def === 'number' ? Number(raw) : typeof def === 'boolean' ? raw === 'true' || raw === '1' : raw;
+      out[key] = typeof def === 'number' ? number(key, raw) : typeof def === 'boolean' ? flag(key, raw) : raw;
     }
   }
   return out;
+}
+
+function number(key: string, raw: string): number {
+  const n = Number(raw);
+  // Number('') is 0 and Number('x') NaN: neither is what the user typed.
+  if (raw.trim() === '' || Number.isNaN(n)) throw new ApiError('validation', `${key} must be a number (got "${raw}")`);
+  return n;
+}
+
+function flag(key: string, raw: string): boolean {
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ApiError('validation', `${key} must be true or false (got "${raw}")`);
 }

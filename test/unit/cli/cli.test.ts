@@ -78,6 +78,26 @@ describe('llmdirec CLI', () => {
     expect(notCsv.err).toMatch(/--columns applies only to --format csv/);
   });
 
+  it('gives bad --set values exit code 2 and says what is wrong in words', async () => {
+    const train = (...set: string[]) => run('--db', db, 'train', '--dataset', 'tiny', '--model', 'sasrec', '--epochs', '1', ...set.flatMap((s) => ['--set', s]));
+    const unknown = await train('unknownKey=1');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/Unknown setting "unknownKey"/);
+    const noEquals = await train('noequals');
+    expect(noEquals.code).toBe(2);
+    expect(noEquals.err).toMatch(/Setting "noequals" is not key=value/);
+    const notANumber = await train('layers=two');
+    expect(notANumber.code).toBe(2);
+    expect(notANumber.err).toMatch(/layers must be a number \(got "two"\)/);
+    const tooSmall = await train('layers=0');
+    expect(tooSmall.code).toBe(2);
+    expect(tooSmall.err).toBe('error: Invalid training settings: layers: must be ≥ 1 (got 0)\n');
+    const hidden = await train('hiddenSize=0');
+    expect(hidden.code).toBe(2);
+    expect(hidden.err).toMatch(/hiddenSize: must be ≥ 2 \(got 0\)/);
+    expect(hidden.err).not.toMatch(/[{}[\]]/);
+  });
+
   it('names the file and line of malformed input', async () => {
     const bad = join(dir, 'bad.txt');
     writeFileSync(bad, '1 1 2 3\n2 2 x 1\n');
