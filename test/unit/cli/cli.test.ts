@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -97,6 +97,18 @@ describe('llmdirec CLI', () => {
     expect(hidden.err).toMatch(/hiddenSize: must be ≥ 2 \(got 0\)/);
     expect(hidden.err).not.toMatch(/[{}[\]]/);
   });
+
+  it('names a checkpoint that cannot be read and what is wrong with it', async () => {
+    const folder = join(dir, 'folder.safetensors');
+    mkdirSync(folder);
+    const asFolder = await run('--db', db, 'eval', '--dataset', data, '--checkpoint', folder);
+    expect(asFolder.code).toBe(1);
+    expect(asFolder.err).toMatch(`error: checkpoint ${folder} is a folder, not a checkpoint file`);
+    const notes = join(dir, 'notes.safetensors');
+    writeFileSync(notes, Buffer.concat([Buffer.from([12, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('{"w": {"dtyp')]));
+    const badHeader = await run('--db', db, 'eval', '--dataset', data, '--checkpoint', notes);
+    expect(badHeader.err).toMatch(`error: checkpoint ${notes} is not a safetensors file: its header is not valid JSON`);
+  }, 60_000);
 
   it('names the file and line of malformed input', async () => {
     const bad = join(dir, 'bad.txt');
