@@ -2,17 +2,19 @@
  * Web mode: the same renderer and the same contract as the Electron app, served to a browser by a
  * local HTTP server. `POST /api/<method>` with a JSON body answers JSON (errors as
  * `{ error: ApiErrorShape }`), and `GET /api/events` upgrades to a WebSocket carrying JobEvents.
- * Guarded by Host/Origin checks and a per-start token (see guard.ts).
+ * Guarded by Host/Origin checks and a per-start token (see guard.ts). Any web page can reach it, so
+ * every request, however malformed, gets an answer and nothing a client sends can end the process.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { toApiError } from '../api/jobs';
 import type { Service } from '../api/service';
-import { ApiError, type ApiErrorShape, type ErrorCode } from '../api/contracts/common';
-import { contentSecurityPolicy } from '../electron/security';
+import { ApiError, type ErrorCode } from '../api/contracts/common';
 import { allowedHosts, hostAllowed, newToken, originAllowed, TOKEN_HEADER, tokenMatches } from './guard';
+import { BODY_TOO_LARGE, decodeSegment, parseTarget, readBody, type Refusal } from './request';
+import { refuseSocket, securityHeaders, sendError, sendErrorAndClose, sendJson } from './respond';
 import { serveStatic } from './static';
 
 export interface WebServerOptions {
@@ -23,6 +25,8 @@ export interface WebServerOptions {
   /** 0 picks a free port. */
   port?: number;
   token?: string;
+  /** Where unexpected errors are reported (default: stderr). */
+  log?: (line: string) => void;
 }
 
 export interface WebServer {
@@ -32,8 +36,6 @@ export interface WebServer {
   token: string;
   close(): Promise<void>;
 }
-
-const MAX_BODY = 1 << 20;
 
 const statusFor: Record<ErrorCode, number> = {
   validation: 400,
@@ -45,40 +47,11 @@ const statusFor: Record<ErrorCode, number> = {
   internal: 500,
 };
 
-const securityHeaders = {
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'Content-Security-Policy': contentSecurityPolicy(),
-};
+const INTERNAL = { code: 'internal', message: 'Internal server error (details are in the server log).' } as const;
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body === undefined ? null : body);
-  res.writeHead(status, { ...securityHeaders, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(text);
-}
+const refuse = (res: ServerResponse, refusal: Refusal) => sendError(res, refusal.status, { code: 'validation', message: refusal.message });
 
-function sendError(res: ServerResponse, status: number, error: ApiErrorShape): void {
-  sendJson(res, status, { error });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new ApiError('validation', 'Request body is larger than 1 MiB'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
+const describeError = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { service, rendererDir } = options;
@@ -86,12 +59,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const token = options.token ?? newToken();
   let hosts = new Set<string>();
 
-  /** The checks every request passes; returns a refusal message or undefined. */
-  function refusal(req: IncomingMessage, needsToken: boolean, givenToken?: string | null): [number, string] | undefined {
-    if (!hostAllowed(req.headers.host, hosts)) return [403, `Refused: unexpected Host "${req.headers.host ?? ''}".`];
-    if (!originAllowed(req.headers.origin, hosts)) return [403, `Refused: requests from ${req.headers.origin} are not allowed.`];
-    if (needsToken && !tokenMatches(givenToken, token)) return [401, 'Refused: missing or wrong access token. Open the address printed by "llmdirec serve".'];
+  const log = options.log ?? ((line: string) => console.error(line));
+
+  /** Host and Origin, checked before anything in the request is parsed. */
+  function peerRefusal(req: IncomingMessage): Refusal | undefined {
+    if (!hostAllowed(req.headers.host, hosts)) return { status: 403, message: `Refused: unexpected Host "${req.headers.host ?? ''}".` };
+    if (!originAllowed(req.headers.origin, hosts)) return { status: 403, message: `Refused: requests from ${req.headers.origin} are not allowed.` };
     return undefined;
+  }
+
+  function tokenRefusal(given: unknown): Refusal | undefined {
+    if (tokenMatches(given, token)) return undefined;
+    return { status: 401, message: 'Refused: missing or wrong access token. Open the address printed by "llmdirec serve".' };
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
@@ -102,57 +81,96 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const type = req.headers['content-type'] ?? '';
     // Requiring JSON also forces a CORS preflight for any cross-site fetch (which is never answered).
     if (!/^application\/json\b/i.test(type)) return sendError(res, 415, { code: 'validation', message: 'Content-Type must be application/json.' });
+    const text = await readBody(req).catch(() => null);
+    // The client went away in the middle of its body: nobody is left to answer.
+    if (text === null) return;
+    if (text === undefined) return sendErrorAndClose(res, 413, { code: 'validation', message: BODY_TOO_LARGE });
     let payload: unknown;
     try {
-      const text = await readBody(req);
       payload = text.trim() === '' ? {} : JSON.parse(text);
     } catch (error) {
-      const apiError = error instanceof ApiError ? error : new ApiError('validation', `Malformed JSON body: ${(error as Error).message}`);
-      return sendError(res, 400, apiError.toJSON());
+      return sendError(res, 400, new ApiError('validation', `Malformed JSON body: ${(error as Error).message}`).toJSON());
     }
     try {
       sendJson(res, 200, await service.invoke(method, payload));
     } catch (error) {
       const apiError = toApiError(error);
+      if (apiError.code === 'internal') log(`POST /api/${method} failed: ${describeError(error)}`);
       sendError(res, statusFor[apiError.code], apiError.toJSON());
     }
   }
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const isApi = url.pathname.startsWith('/api/');
-    const refused = refusal(req, isApi, req.headers[TOKEN_HEADER] as string | undefined);
-    if (refused) return sendError(res, refused[0], { code: 'validation', message: refused[1] });
-    if (isApi) {
-      void handleApi(req, res, decodeURIComponent(url.pathname.slice('/api/'.length))).catch((error) => {
-        if (!res.headersSent) sendError(res, 500, toApiError(error).toJSON());
-      });
-      return;
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const peer = peerRefusal(req);
+    if (peer) return refuse(res, peer);
+    const url = parseTarget(req.url);
+    if (!(url instanceof URL)) return refuse(res, url);
+    if (url.pathname.startsWith('/api/')) {
+      const noToken = tokenRefusal(req.headers[TOKEN_HEADER]);
+      if (noToken) return refuse(res, noToken);
+      const method = decodeSegment(url.pathname.slice('/api/'.length));
+      if (method === undefined) return refuse(res, { status: 400, message: 'Malformed percent-encoding in the address.' });
+      return handleApi(req, res, method);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, { code: 'validation', message: 'Method not allowed.' });
-    void serveStatic(rendererDir, url.pathname, res, securityHeaders).then((served) => {
-      if (!served) sendError(res, 404, { code: 'not_found', message: `No such page: ${url.pathname}` });
+    if (!(await serveStatic(rendererDir, url.pathname, res, securityHeaders))) {
+      sendError(res, 404, { code: 'not_found', message: `No such page: ${url.pathname}` });
+    }
+  }
+
+  // One guard around the whole request: a throw that escaped here would end the process (issue #12).
+  const server = createServer((req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      log(`${req.method} ${req.url} failed: ${describeError(error)}`);
+      if (res.headersSent) res.destroy();
+      else sendError(res, 500, INTERNAL);
     });
+  });
+  // Node drops a CONNECT nobody listens for without a word; answer it like any unsupported method.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    refuseSocket(socket, 405, 'CONNECT is not supported.');
   });
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const refused = url.pathname === '/api/events' ? refusal(req, true, url.searchParams.get('token')) : [404, 'Not found'];
-    if (refused) {
-      socket.end(`HTTP/1.1 ${refused[0]} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
-    }
-    sockets.handleUpgrade(req, socket, head, (ws) => {
-      const unsubscribe = service.onEvent((event) => {
-        // A stalled browser tab must not make the server buffer without bound: drop progress ticks.
-        if (event.type === 'progress' && ws.bufferedAmount > 4 << 20) return;
-        ws.send(JSON.stringify(event));
-      });
-      ws.on('close', unsubscribe);
-      ws.on('error', unsubscribe);
-      ws.on('message', () => undefined);
+
+  function subscribe(ws: WebSocket): void {
+    const unsubscribe = service.onEvent((event) => {
+      // A stalled browser tab must not make the server buffer without bound: drop progress ticks.
+      if (ws.readyState !== WebSocket.OPEN || (event.type === 'progress' && ws.bufferedAmount > 4 << 20)) return;
+      ws.send(JSON.stringify(event));
     });
+    ws.on('close', unsubscribe);
+    ws.on('error', unsubscribe);
+    ws.on('message', () => undefined);
+  }
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = parseTarget(req.url);
+    const refused =
+      peerRefusal(req) ??
+      (!(url instanceof URL) ? url : url.pathname === '/api/events' ? tokenRefusal(url.searchParams.get('token')) : { status: 404, message: 'Not found.' });
+    if (refused) return refuseSocket(socket, refused.status, refused.message);
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      // The socket is a WebSocket by now: a failure is reported as a close code, not an HTTP status.
+      try {
+        subscribe(ws);
+      } catch (error) {
+        log(`WebSocket ${req.url} failed: ${describeError(error)}`);
+        ws.close(1011, 'Internal server error');
+      }
+    });
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node leaves an upgrade socket's errors to this listener: a client's reset must not crash the process.
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(req, socket, head);
+    } catch (error) {
+      log(`Upgrade ${req.url} failed: ${describeError(error)}`);
+      refuseSocket(socket, 500, INTERNAL.message);
+    }
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { pipeline } from 'node:stream';
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -35,6 +36,8 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
     // Built assets have content hashes in their names; index.html must always be fresh.
     'Cache-Control': relative.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-store',
   });
-  createReadStream(file).pipe(res);
+  // pipeline, not pipe: a read error (the file gone since stat) or a client that left must end both
+  // streams instead of raising an unhandled 'error' that would stop the server.
+  pipeline(createReadStream(file), res, () => undefined);
   return true;
 }
