@@ -23,6 +23,7 @@ export const RunSummary = z.object({
   status: RunStatus,
   epochsDone: z.number().int(),
   epochs: z.number().int(),
+  /** 0-based index of the best validated epoch; users read it as epochNumber(bestEpoch) (api/epochs.ts). */
   bestEpoch: z.number().int().optional(),
   bestValid: RankingMetrics.optional(),
   test: RankingMetrics.optional(),
@@ -33,6 +34,7 @@ export const RunSummary = z.object({
 });
 
 export const RunEpoch = z.object({
+  /** 0-based index: the log line of this epoch reads "Epoch ${epoch + 1}/…" (api/epochs.ts). */
   epoch: z.number().int(),
   losses: z.record(z.string(), z.number()),
   valid: RankingMetrics.optional(),

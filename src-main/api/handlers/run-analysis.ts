@@ -16,6 +16,7 @@ import { itemAttributes } from '../../store/datasets';
 import { ApiError } from '../contracts/common';
 import type { RunIntentsResult, RunSummaryResult } from '../contracts/run-analysis';
 import type { HandlerTable } from '../service';
+import { checkpointEpochNumber } from '../epochs';
 
 type Method = 'analysis.runIntents' | 'analysis.runNeighbours' | 'analysis.runSummary' | 'analysis.userRecommendations' | 'analysis.compareRuns' | 'analysis.report';
 
@@ -103,7 +104,7 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
           runId: run.id,
           checkpoint: { kind: out.ref.kind, epoch: out.ref.epoch },
           k,
-          clustering: `K-means (k = ${k}, seed ${run.settings.kmeansSeed}) of the ${users} users' sequence representations at the ${out.ref.kind} checkpoint (epoch ${out.ref.epoch})`,
+          clustering: `K-means (k = ${k}, seed ${run.settings.kmeansSeed}) of the ${users} users' sequence representations at the ${out.ref.kind} checkpoint (epoch ${checkpointEpochNumber(out.ref)})`,
           silhouette: report.silhouette,
           silhouetteBasis: { ...report.silhouetteBasis, metric: String(report.silhouetteBasis.metric) },
           map: { method: map.method, sampled: map.sampled, total: map.total, seed: map.seed, seconds: map.seconds, details: map.details },

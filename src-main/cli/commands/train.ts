@@ -7,6 +7,7 @@ import { leaveOneOutCases, readSequenceFile } from '../../engine/data';
 import { evaluateRanking } from '../../engine/evaluate';
 import { loadReferenceCheckpoint } from '../../engine/model';
 import { parseSettingAssignments } from '../../engine/settings';
+import { epochNumber } from '../../api/epochs';
 import { followJob, optionalNumber, printJson, printTable, requirePositional, requireString, type CliArgs, type CliIO, type Command } from '../command';
 
 const METRICS = ['HR@5', 'HR@10', 'HR@20', 'NDCG@5', 'NDCG@10', 'NDCG@20', 'users'] as const;
@@ -77,7 +78,7 @@ export const trainCommands: Command[] = [
       io.err(`Run ${runId}`);
       const result = (await followJob(service, jobId, io)) as { runId: string; backend: string; epochs: number; bestEpoch?: number; test: Record<string, number> };
       if (args.json) return printJson(io, result);
-      io.out(`Run ${result.runId} (${result.backend} backend): ${result.epochs} epochs, best epoch ${result.bestEpoch ?? '-'}; test metrics:`);
+      io.out(`Run ${result.runId} (${result.backend} backend): ${result.epochs} epochs, best epoch ${result.bestEpoch === undefined ? '-' : epochNumber(result.bestEpoch)}; test metrics:`);
       printMetrics(io, pickMetrics(result.test));
     },
   },
@@ -103,7 +104,7 @@ export const trainCommands: Command[] = [
       const runId = requirePositional(args, 'Give a run id (llmdirec runs list)');
       const run = await service.call('runs.show', { runId });
       if (args.json) return printJson(io, run);
-      io.out(`${run.id}: ${run.model} on ${run.dataset}, ${run.status}, backend ${run.backend ?? '-'}, ${run.epochsDone}/${run.epochs} epochs, ${run.trainSeconds.toFixed(0)} s training`);
+      io.out(`${run.id}: ${run.model} on ${run.dataset}, ${run.status}, backend ${run.backend ?? '-'}, ${run.epochsDone}/${run.epochs} epochs, best epoch ${run.bestEpoch === undefined ? '-' : epochNumber(run.bestEpoch)}, ${run.trainSeconds.toFixed(0)} s training`);
       if (run.embedding) {
         const e = run.embedding;
         io.out(`LLMDiRec ${String(run.settings.variant)} (fusion ${String(run.settings.fusion)}, alignWeight ${String(run.settings.alignWeight)}): embedding set ${e.embeddingSetId} = ${e.provider}/${e.model} (${e.dims}-d), template ${e.template} v${e.templateVersion}, ${e.itemsWithText} items with text`);
@@ -112,7 +113,7 @@ export const trainCommands: Command[] = [
       if (run.error) io.out(run.status === 'diverged' ? run.error : `error: ${run.error}`);
       printTable(
         io,
-        run.epochLog.map((e) => ({ epoch: e.epoch, ...e.losses, 'valid HR@20': e.valid?.['HR@20'], 'valid NDCG@20': e.valid?.['NDCG@20'], seconds: e.seconds })),
+        run.epochLog.map((e) => ({ epoch: epochNumber(e.epoch), ...e.losses, 'valid HR@20': e.valid?.['HR@20'], 'valid NDCG@20': e.valid?.['NDCG@20'], seconds: e.seconds })),
         ['epoch', 'total', 'rec', 'diff', 'cl', ...(run.model === 'llmdirec' ? ['align'] : []), 'valid HR@20', 'valid NDCG@20', 'seconds'],
       );
       if (run.test) printMetrics(io, pickMetrics(run.test));

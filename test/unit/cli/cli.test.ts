@@ -110,6 +110,21 @@ describe('llmdirec CLI', () => {
     expect(badHeader.err).toMatch(`error: checkpoint ${notes} is not a safetensors file: its header is not valid JSON`);
   }, 60_000);
 
+  it('numbers epochs from 1 wherever a user reads them: the epoch lines, the best epoch, runs show', async () => {
+    const settings = ['hiddenSize=8', 'heads=1', 'layers=1', 'maxSeqLength=5', 'batchSize=2', 'validateEvery=1'].flatMap((s) => ['--set', s]);
+    const trained = await run('--db', db, 'train', '--dataset', 'tiny', '--model', 'sasrec', '--epochs', '1', ...settings);
+    expect(trained.code).toBe(0);
+    expect(trained.err).toMatch(/Epoch 1\/1:/);
+    // One epoch: the best one is the epoch printed as "Epoch 1/1".
+    expect(trained.out).toMatch(/1 epochs, best epoch 1;/);
+    const runId = /Run (\S+) \(/.exec(trained.out)![1]!;
+    const shown = await run('--db', db, 'runs', 'show', runId);
+    expect(shown.out).toMatch(/best epoch 1\b/);
+    const lines = shown.out.split('\n');
+    const row = lines[lines.findIndex((l) => l.startsWith('epoch ')) + 1]!;
+    expect(row.split(/\s+/)[0]).toBe('1');
+  }, 120_000);
+
   it('names the file and line of malformed input', async () => {
     const bad = join(dir, 'bad.txt');
     writeFileSync(bad, '1 1 2 3\n2 2 x 1\n');
