@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError, type JobEvent, type JobInfo, type JobKind } from './contracts/common';
+import { ApiError, type JobEvent, type JobInfo, type JobKind, type JobSubject } from './contracts/common';
 
 /** What a job's body gets: a cancel signal, a way to report, and a pause gate for step loops. */
 export interface JobContext {
@@ -48,10 +48,11 @@ export class JobRunner {
     }
   }
 
-  start<T>(kind: JobKind, title: string, body: (ctx: JobContext) => Promise<T>): string {
+  /** Starts `body` as a job; `subject` (the run or dataset it works on) lets callers find it by kind and subject. */
+  start<T>(kind: JobKind, title: string, body: (ctx: JobContext) => Promise<T>, subject?: JobSubject): string {
     const jobId = randomUUID();
     const controller = new AbortController();
-    const info: JobInfo = { jobId, kind, title, state: 'running', startedAt: new Date().toISOString() };
+    const info: JobInfo = { jobId, kind, title, ...(subject ? { subject } : {}), state: 'running', startedAt: new Date().toISOString() };
     const record = { info, controller, paused: false, resumeWaiters: [] } as unknown as JobRecord;
     let lastProgressAt = 0;
     record.context = {
@@ -103,7 +104,7 @@ export class JobRunner {
   }
 
   list(): JobInfo[] {
-    return [...this.jobs.values()].map((j) => ({ ...j.info })).reverse();
+    return [...this.jobs.values()].map((j) => ({ ...j.info, ...(j.info.subject ? { subject: { ...j.info.subject } } : {}) })).reverse();
   }
 
   private get(jobId: string): JobRecord {

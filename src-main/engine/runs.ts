@@ -41,9 +41,14 @@ export function trainInWorker(dbFile: string, runId: string, job: Pick<JobContex
   return Object.assign(promise, { control });
 }
 
-/** Whether a job of this process is training the run (its job titles end in "(<run id>)"). */
+/**
+ * Whether a training job of this process is training the run. Asked of the job's kind and subject:
+ * evaluation and analysis jobs of the run are active too, but the run is not training in them.
+ */
 export function trainingHere(jobs: JobRunner, runId: string): boolean {
-  return jobs.list().some((j) => j.title.includes(`(${runId})`) && (j.state === 'running' || j.state === 'paused'));
+  return jobs
+    .list()
+    .some((j) => j.kind === 'train' && j.subject !== undefined && 'runId' in j.subject && j.subject.runId === runId && (j.state === 'running' || j.state === 'paused'));
 }
 
 export interface RunContext {
@@ -60,7 +65,7 @@ function launch(ctx: RunContext, run: RunRecord, verb: string): string {
       updateRun(ctx.db, run.id, { status: paused ? 'paused' : 'running' });
     };
     return { runId: run.id, ...((await running) as object) };
-  });
+  }, { runId: run.id });
 }
 
 export interface StartRunRequest {

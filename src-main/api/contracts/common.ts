@@ -66,10 +66,18 @@ export type JobKind = z.infer<typeof JobKind>;
 export const JobState = z.enum(['running', 'paused', 'succeeded', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobState>;
 
+/**
+ * What a job works on, as data: the run (training, evaluation, intents, recommendations) or the
+ * dataset (import, demo, embedding, maps). Titles are for people; code asks the subject and kind.
+ */
+export const JobSubject = z.union([z.object({ runId: z.string() }).strict(), z.object({ dataset: z.string() }).strict()]);
+export type JobSubject = z.infer<typeof JobSubject>;
+
 export const JobInfo = z.object({
   jobId: z.string(),
   kind: JobKind,
   title: z.string(),
+  subject: JobSubject.optional(),
   state: JobState,
   startedAt: z.string(),
   endedAt: z.string().optional(),

@@ -19,7 +19,7 @@ export const analysisHandlers: HandlerTable<'analysis.itemMap' | 'analysis.itemN
       if (result.map.sampled) job.log(`Mapped a seeded sample of ${result.rows.length} of ${result.map.total} items (seed ${result.map.seed}).`, 'warn');
       if (result.itemsWithoutVector) job.log(`${result.itemsWithoutVector} items have no text, hence no semantic vector, and are not on the map.`);
       return result;
-    });
+    }, { dataset: request.dataset });
     return { jobId };
   },
   'analysis.itemNeighbours': ({ dataset, embeddingSetId, itemId, k, metric }, { db }) => {

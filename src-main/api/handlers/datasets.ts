@@ -32,11 +32,12 @@ export const datasetHandlers: HandlerTable<DatasetMethod> = {
         signal: job.signal,
         onProgress: (phase, fraction) => job.progress(Math.round(fraction * 1000) / 10, 100, phase),
       }),
+      { dataset: request.name },
     );
     return { jobId };
   },
   'datasets.createDemo': ({ name, replace }, { db, jobs }) => {
-    const jobId = jobs.start('demo', `Create demo dataset ${name}`, (job) => createDemoDataset(db, { name, replace, signal: job.signal }));
+    const jobId = jobs.start('demo', `Create demo dataset ${name}`, (job) => createDemoDataset(db, { name, replace, signal: job.signal }), { dataset: name });
     return { jobId };
   },
   'datasets.delete': ({ name }, { db }) => ({ deleted: deleteDataset(db, name) }),

@@ -121,6 +121,7 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
           stability: runStability(db, run.id),
         };
       }),
+      { runId: run.id },
     );
     return { jobId };
   },
@@ -139,6 +140,7 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
     if (!run) throw new ApiError('not_found', `No run ${runId}`);
     const jobId = jobs.start('analysis', `Recommendations of ${run.model} on ${run.dataset} (${run.id})`, async (job) =>
       userError(async () => summary(await runOutputsInWorker(db, dbFile, runId, { signal: job.signal, onProgress: (d, t, m) => job.progress(d, t, m) }), k)),
+      { runId: run.id },
     );
     return { jobId };
   },

@@ -80,7 +80,7 @@ export const runHandlers: HandlerTable<RunMethod> = {
       } catch (error) {
         userError(error);
       }
-    });
+    }, runId ? { runId } : { dataset: dataset! });
     return { jobId };
   },
 };

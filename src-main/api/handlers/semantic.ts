@@ -72,7 +72,7 @@ export const semanticHandlers: HandlerTable<SemanticMethod> = {
       } finally {
         await provider.close();
       }
-    });
+    }, { dataset: request.dataset });
     return { jobId };
   },
   'embeddings.sets': ({ dataset }, { db }) => listEmbeddingSets(db, dataset),
