@@ -1,7 +1,7 @@
 import { ApiError } from '../api/contracts/common';
 import type { Attributes, DatasetStats, DatasetSummary, ItemRow } from '../api/contracts/datasets';
 import { throwIfCancelled } from '../api/jobs';
-import { inAsyncTransaction, type Db } from './db';
+import type { Db } from './db';
 import type { PreparedDataset } from './import/preprocess';
 
 interface DatasetRow {
@@ -42,14 +42,23 @@ function indexSql(db: Db, name: string): string | undefined {
 }
 
 /**
- * Writes a prepared dataset in one transaction. Inserts go in chunks that yield to the event loop
- * so progress can be shown and cancel honoured; a cancel, an error or a killed process leaves the
+ * Writes a prepared dataset in one transaction; a cancel, an error or a killed process leaves the
  * store exactly as before (an existing dataset being replaced included).
+ *
+ * The transaction never spans an `await`: it is on the service's only connection, so any write
+ * another handler made while it yielded (a template saved, a run started, a second import) would
+ * join it — rolled back with a cancelled import, invisible to the training worker's connection,
+ * or a nested BEGIN. Progress is reported and cancel checked between chunks, synchronously (a
+ * cancel from the progress callback itself stops it; one from another task waits for the commit).
+ * A second connection instead would make those writes wait on a lock held by their own thread.
  */
 export async function writeDataset(db: Db, origin: DatasetOrigin, data: PreparedDataset, ctl: WriteProgress = {}): Promise<DatasetSummary> {
   const lengths = data.sequences.map((s) => s.length);
   const actions = lengths.reduce((a, b) => a + b, 0);
-  await inAsyncTransaction(db, async () => {
+  // The last chance for a cancel from elsewhere (a UI button, Ctrl-C) before the write starts.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  throwIfCancelled(ctl.signal);
+  inTransaction(db, () => {
     const existing = db.prepare('SELECT id FROM datasets WHERE name = ?').get(origin.name) as { id: number } | undefined;
     if (existing) {
       if (!origin.replace) {
@@ -78,10 +87,9 @@ export async function writeDataset(db: Db, origin: DatasetOrigin, data: Prepared
     const total = data.items.length + data.users.length + actions;
     let done = 0;
     ctl.onProgress?.(0, total); // the write phase has begun (progress bars switch phase here)
-    const step = async (n: number): Promise<void> => {
+    const step = (n: number): void => {
       done += n;
       ctl.onProgress?.(done, total);
-      await new Promise<void>((resolve) => setImmediate(resolve));
       throwIfCancelled(ctl.signal);
     };
 
@@ -89,13 +97,13 @@ export async function writeDataset(db: Db, origin: DatasetOrigin, data: Prepared
     for (let start = 0; start < data.items.length; start += CHUNK) {
       const end = Math.min(start + CHUNK, data.items.length);
       for (let k = start; k < end; k++) insertItem.run(datasetId, k + 1, data.items[k]!.externalId, JSON.stringify(data.items[k]!.attributes));
-      await step(end - start);
+      step(end - start);
     }
     const insertUser = db.prepare('INSERT INTO users (dataset_id, user_id, external_id, attributes_json) VALUES (?, ?, ?, ?)');
     for (let start = 0; start < data.users.length; start += CHUNK) {
       const end = Math.min(start + CHUNK, data.users.length);
       for (let k = start; k < end; k++) insertUser.run(datasetId, k + 1, data.users[k]!.externalId, JSON.stringify(data.users[k]!.attributes));
-      await step(end - start);
+      step(end - start);
     }
     // Bulk insert (ML-1M: a million rows): many rows per statement, and unless the store already
     // holds many times more rows than this import, drop the by-item index and rebuild it once at
@@ -128,15 +136,27 @@ export async function writeDataset(db: Db, origin: DatasetOrigin, data: Prepared
       }
       pending += seq.length;
       if (pending >= CHUNK) {
-        await step(pending);
+        step(pending);
         pending = 0;
       }
     }
     if (filled > 0) insertRows(filled).run(args.slice(0, filled * 5));
     if (byItem) db.exec(byItem);
-    await step(pending);
+    step(pending);
   });
   return getDataset(db, origin.name);
+}
+
+/** BEGIN IMMEDIATE … COMMIT around synchronous work; anything it throws rolls everything back. */
+function inTransaction(db: Db, work: () => void): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    work();
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
 }
 
 function toSummary(row: DatasetRow): DatasetSummary {

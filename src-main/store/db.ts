@@ -55,20 +55,3 @@ export function migrate(db: Db, all: readonly Migration[]): void {
     applied.add(m.version);
   }
 }
-
-/**
- * Runs `work` inside one write transaction that may span `await`s (chunked inserts that yield to
- * report progress and honour cancel). Either everything commits or nothing does; a process killed
- * midway leaves the database as it was, because SQLite never sees the COMMIT.
- */
-export async function inAsyncTransaction<T>(db: Db, work: () => Promise<T>): Promise<T> {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const result = await work();
-    db.exec('COMMIT');
-    return result;
-  } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw error;
-  }
-}
