@@ -13,6 +13,8 @@ export interface EmbedTextsOptions {
   onProgress?: (done: number, total: number) => void;
   /** Called after each batch with its vectors, so a caller can keep what finished if a later batch fails. */
   onBatch?: (first: number, vectors: Float32Array[]) => void | Promise<void>;
+  /** Names text k in errors, e.g. by the item it belongs to (default: "text k+1"). */
+  describeText?: (index: number) => string;
 }
 
 export function l2Normalize(v: Float32Array): Float32Array {
@@ -29,6 +31,11 @@ export async function embedTexts(provider: EmbeddingProvider, texts: string[], o
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 64, provider.maxBatch));
   let dims = options.expectedDims;
   const vectors: Float32Array[] = [];
+  const label = (index: number): string => options.describeText?.(index) ?? `text ${index + 1}`;
+  const quoted = (index: number): string => {
+    const text = texts[index]!;
+    return `${label(index)} ("${text.length > 60 ? `${text.slice(0, 60)}…` : text}")`;
+  };
   options.onProgress?.(0, texts.length);
   for (let first = 0; first < texts.length; first += batchSize) {
     throwIfCancelled(options.signal);
@@ -40,8 +47,10 @@ export async function embedTexts(provider: EmbeddingProvider, texts: string[], o
       if (dims === undefined) dims = v.length;
       if (v.length !== dims) {
         const before = options.expectedDims !== undefined ? 'earlier vectors of this model have' : 'the first vector had';
-        throw new ApiError('bad_input', `${describe(provider)} returned a ${v.length}-d vector for text ${first + k + 1}, but ${before} ${dims} dimensions`);
+        throw new ApiError('bad_input', `${describe(provider)} returned a ${v.length}-d vector for ${label(first + k)}, but ${before} ${dims} dimensions`);
       }
+      const problem = degenerate(v);
+      if (problem) throw new ApiError('bad_input', `${describe(provider)} returned ${problem} for ${quoted(first + k)}: cosine similarity is undefined for it; check the model and this text`);
       if (options.normalize) l2Normalize(v);
     }
     vectors.push(...got);
@@ -49,6 +58,21 @@ export async function embedTexts(provider: EmbeddingProvider, texts: string[], o
     options.onProgress?.(Math.min(first + batchSize, texts.length), texts.length);
   }
   return { dims: dims ?? 0, vectors };
+}
+
+/**
+ * A vector with a NaN or infinity poisons every score it enters, and an all-zero one has no
+ * direction: its cosine with anything is 0/0, so training and neighbour search would treat it as
+ * noise without saying so. Both are refused before anything of the batch is cached (the HTTP
+ * providers already refuse non-finite numbers in a reply; local models are checked here).
+ */
+function degenerate(v: Float32Array): string | undefined {
+  let zero = true;
+  for (const x of v) {
+    if (!Number.isFinite(x)) return 'a vector with a non-finite value (NaN or infinity)';
+    if (x !== 0) zero = false;
+  }
+  return zero ? 'an all-zero vector' : undefined;
 }
 
 export function describe(provider: EmbeddingProvider): string {

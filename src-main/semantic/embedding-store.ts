@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../api/contracts/common';
+import { toApiError } from '../api/jobs';
 import type { Db } from '../store/db';
 import { datasetId, itemAttributes } from '../store/datasets';
 import { describe, embedTexts } from './embed-texts';
@@ -81,37 +82,54 @@ export async function embedDataset(db: Db, request: EmbedRequest): Promise<Embed
     model ? (db.prepare('SELECT text_hash FROM embedding_cache WHERE model_id = ?').pluck().all(model.id) as string[]) : [],
   );
   const todo = new Map<string, string>();
+  /** The first item (id) of each text to embed, so an error can name an item the user can look up. */
+  const todoItems: number[] = [];
   let cached = 0;
   texts.forEach((t, k) => {
     const h = hashes[k]!;
     if (t === null || h === null) return;
     if (cachedHashes.has(h)) cached++;
-    else todo.set(h, t);
+    else if (!todo.has(h)) {
+      todo.set(h, t);
+      todoItems.push(k + 1);
+    }
   });
   const itemsWithText = hashes.filter((h) => h !== null).length;
   if (itemsWithText === 0) throw new ApiError('bad_input', `No item of "${request.dataset}" has a value for any placeholder of template "${template.name}".`);
 
   const todoHashes = [...todo.keys()];
   const insert = db.prepare('INSERT OR REPLACE INTO embedding_cache (model_id, text_hash, vector, template_version_id, created_at) VALUES (?, ?, ?, ?, ?)');
-  await embedTexts(request.provider, [...todo.values()], {
-    batchSize: request.batchSize,
-    normalize,
-    expectedDims: model?.dims,
-    signal: request.signal,
-    onProgress: request.onProgress,
-    onBatch: (first, vectors) => {
-      const now = new Date().toISOString();
-      db.transaction(() => {
-        if (!model) {
-          const info = db
-            .prepare('INSERT INTO embedding_models (provider, endpoint, model, variant, dims, created_at) VALUES (@provider, @endpoint, @model, @variant, @dims, @now)')
-            .run({ ...key, dims: vectors[0]!.length, now });
-          model = { id: Number(info.lastInsertRowid), dims: vectors[0]!.length };
-        }
-        vectors.forEach((v, k) => insert.run(model!.id, todoHashes[first + k]!, Buffer.from(v.buffer, v.byteOffset, v.byteLength), template.versionId, now));
-      })();
-    },
-  });
+  const stored = new Set<string>();
+  try {
+    await embedTexts(request.provider, [...todo.values()], {
+      batchSize: request.batchSize,
+      normalize,
+      expectedDims: model?.dims,
+      signal: request.signal,
+      onProgress: request.onProgress,
+      describeText: (k) => `item ${todoItems[k]!}`,
+      onBatch: (first, vectors) => {
+        const now = new Date().toISOString();
+        db.transaction(() => {
+          if (!model) {
+            const info = db
+              .prepare('INSERT INTO embedding_models (provider, endpoint, model, variant, dims, created_at) VALUES (@provider, @endpoint, @model, @variant, @dims, @now)')
+              .run({ ...key, dims: vectors[0]!.length, now });
+            model = { id: Number(info.lastInsertRowid), dims: vectors[0]!.length };
+          }
+          vectors.forEach((v, k) => insert.run(model!.id, todoHashes[first + k]!, Buffer.from(v.buffer, v.byteOffset, v.byteLength), template.versionId, now));
+        })();
+        for (let k = 0; k < vectors.length; k++) stored.add(todoHashes[first + k]!);
+      },
+    });
+  } catch (error) {
+    // The finished batches are committed and stay cached (that is what makes a re-run cheap), so a
+    // cancel must not read as "nothing was written": say what was kept and how to go on.
+    if (toApiError(error).code !== 'cancelled') throw error;
+    const kept = hashes.filter((h) => h !== null && (cachedHashes.has(h) || stored.has(h))).length;
+    const n = (x: number) => x.toLocaleString('en-US');
+    throw new ApiError('cancelled', `cancelled: ${n(kept)} of ${n(itemsWithText)} item texts were embedded and kept in the cache; run the same command to continue`);
+  }
   if (!model) throw new ApiError('internal', `${describe(request.provider)}: no vectors were produced`);
   const modelId = model.id;
 

@@ -45,6 +45,10 @@ export const EmbedRequest = z
     normalize: z.boolean().default(true),
     batchSize: z.number().int().min(1).max(2048).optional(),
     pooling: z.enum(['cls', 'mean', 'last_token']).optional(),
+    /** HTTP providers: seconds to wait for one reply (default 120). */
+    timeoutSeconds: z.number().positive().max(3600).optional(),
+    /** HTTP providers: further attempts after a timeout, 429, 5xx or lost connection (default 4). */
+    retries: z.number().int().min(0).max(20).optional(),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { builtinTemplateFor } from '../../semantic/builtin-templates';
 import { deleteEmbeddingSet, embedDataset, listEmbeddingSets } from '../../semantic/embedding-store';
 import { openProvider } from '../../semantic/providers';
+import { describeRetry, HTTP_DEFAULTS } from '../../semantic/providers/http';
 import { parseProviderSpec } from '../../semantic/providers/types';
 import { deleteTemplate, getTemplate, listTemplates, saveTemplate, templateVersions } from '../../semantic/template-store';
 import type { PromptTemplate } from '../../semantic/templates';
@@ -57,9 +58,11 @@ export const semanticHandlers: HandlerTable<SemanticMethod> = {
       // The body starts inside jobs.start(): give the caller a turn to subscribe before the first log line.
       await new Promise((resolve) => setImmediate(resolve));
       for (const warning of check.issues) job.log(`Template "${template}": ${warning.message}`, 'warn');
-      const provider = await openProvider(spec, { pooling: request.pooling });
+      const http = { timeoutMs: (request.timeoutSeconds ?? HTTP_DEFAULTS.timeoutMs / 1000) * 1000, retries: request.retries ?? HTTP_DEFAULTS.retries };
+      const provider = await openProvider(spec, { pooling: request.pooling, ...http, onRetry: (notice) => job.log(describeRetry(notice), 'warn') });
       try {
-        job.log(`Embedding with ${provider.kind} ${provider.model}${provider.endpoint ? ` at ${provider.endpoint}` : ''}`);
+        const limits = spec.kind === 'openai' || spec.kind === 'ollama' ? ` (timeout ${http.timeoutMs / 1000} s per request, ${http.retries} ${http.retries === 1 ? 'retry' : 'retries'})` : '';
+        job.log(`Embedding with ${provider.kind} ${provider.model}${provider.endpoint ? ` at ${provider.endpoint}` : ''}${limits}`);
         return await embedDataset(db, {
           dataset: request.dataset,
           provider,

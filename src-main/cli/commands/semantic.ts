@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { ApiError } from '../../api/contracts/common';
 import { TemplateBody } from '../../api/contracts/semantic';
+import { toApiError } from '../../api/jobs';
 import type { Service } from '../../api/service';
 import { followJob, optionalNumber, printJson, printTable, requirePositional, requireString, type CliArgs, type Command } from '../command';
 
@@ -54,6 +55,8 @@ export const semanticCommands: Command[] = [
       'batch-size': { type: 'string', description: 'Texts per request', valueName: 'n' },
       pooling: { type: 'string', description: 'transformers pooling: cls (default, bge-m3) | mean | last_token', valueName: 'p' },
       'no-normalize': { type: 'boolean', description: 'Keep raw vectors (default: L2-normalised)' },
+      timeout: { type: 'string', description: 'openai/ollama: seconds to wait for one reply (default 120)', valueName: 'seconds' },
+      retries: { type: 'string', description: 'openai/ollama: further attempts after a timeout, 429, 5xx or lost connection (default 4)', valueName: 'n' },
     },
     async run(args, service, io) {
       const dataset = requireString(args, 'dataset');
@@ -66,8 +69,19 @@ export const semanticCommands: Command[] = [
         normalize: !args.flags['no-normalize'],
         batchSize: optionalNumber(args, 'batch-size'),
         pooling,
+        timeoutSeconds: optionalNumber(args, 'timeout'),
+        retries: optionalNumber(args, 'retries'),
       });
-      const r = (await followJob(service, jobId, io)) as Record<string, unknown>;
+      let r: Record<string, unknown>;
+      try {
+        r = (await followJob(service, jobId, io)) as Record<string, unknown>;
+      } catch (error) {
+        // The job says what a cancel kept in the cache; the generic "nothing was written" would be wrong.
+        const e = toApiError(error);
+        if (e.code !== 'cancelled' || e.message === 'Cancelled') throw error;
+        io.err(e.message);
+        return 130;
+      }
       const result = { dataset: r.dataset, provider: r.provider, model: r.model, dims: r.dims, items: r.items, embedded: r.embedded, cached: r.cached, ...r };
       if (args.json) printJson(io, result);
       else {

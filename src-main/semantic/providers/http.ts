@@ -8,9 +8,31 @@ export interface HttpOptions {
   /** First wait; doubles each retry (a server's Retry-After wins, capped at 60 s). */
   backoffMs?: number;
   signal?: AbortSignal;
+  /**
+   * Called before each wait between attempts. Without it a hanging endpoint is silent for
+   * (retries + 1) × timeout — ten minutes with the defaults (issue #12).
+   */
+  onRetry?: (notice: RetryNotice) => void;
 }
 
-const DEFAULTS = { timeoutMs: 120_000, retries: 4, backoffMs: 500 };
+/** One failed attempt that will be retried: which of how many, why, and how long until the next. */
+export interface RetryNotice {
+  url: string;
+  /** 1-based number of the attempt that failed. */
+  attempt: number;
+  attempts: number;
+  reason: string;
+  waitMs: number;
+}
+
+export const HTTP_DEFAULTS = { timeoutMs: 120_000, retries: 4, backoffMs: 500 };
+
+/** The log line for a retry, e.g. `…/api/embed: attempt 1 of 5 failed (no reply within 120 s); retrying in 0.5 s`. */
+export function describeRetry(n: RetryNotice): string {
+  return `${n.url}: attempt ${n.attempt} of ${n.attempts} failed (${n.reason}); retrying in ${formatSeconds(n.waitMs)}`;
+}
+
+const formatSeconds = (ms: number): string => (ms < 100 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`);
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -41,7 +63,7 @@ class Retryable extends Error {
  * error message; a reply body is quoted at most 200 characters.
  */
 export async function postJson(url: string, body: unknown, headers: Record<string, string>, options: HttpOptions = {}): Promise<unknown> {
-  const { timeoutMs, retries, backoffMs } = { ...DEFAULTS, ...options };
+  const { timeoutMs, retries, backoffMs } = { ...HTTP_DEFAULTS, ...options };
   const signal = options.signal;
   let lastError = '';
   for (let attempt = 0; attempt <= retries; attempt++) {
@@ -52,7 +74,9 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
       if (!(error instanceof Retryable)) throw error;
       lastError = error.message;
       if (attempt === retries) break;
-      await sleep(Math.min(60_000, error.retryAfterMs ?? backoffMs * 2 ** attempt), signal);
+      const waitMs = Math.min(60_000, error.retryAfterMs ?? backoffMs * 2 ** attempt);
+      options.onRetry?.({ url, attempt: attempt + 1, attempts: retries + 1, reason: error.message, waitMs });
+      await sleep(waitMs, signal);
     }
   }
   throw new ApiError('unavailable', `${url}: ${lastError} (gave up after ${retries + 1} attempts)`);

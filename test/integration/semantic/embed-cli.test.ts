@@ -108,7 +108,7 @@ describe('llmdirec templates / embed', () => {
       const { jobId } = await service.call('embeddings.embed', { dataset: 'Beauty', provider: `ollama:${server.url}`, model: 'other', template: 'beauty' });
       await new Promise((r) => setTimeout(r, 200));
       await service.call('jobs.cancel', { jobId });
-      await expect(service.context.jobs.wait(jobId)).rejects.toThrow(/Cancelled/);
+      await expect(service.context.jobs.wait(jobId)).rejects.toThrow(/^cancelled: 0 of 2 item texts were embedded and kept in the cache/);
       expect(events.filter((e) => 'jobId' in e && e.jobId === jobId).map((e) => e.type)).toContain('cancelled');
       expect(await service.call('embeddings.sets', { dataset: 'Beauty' })).toHaveLength(before);
 

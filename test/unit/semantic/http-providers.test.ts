@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { embedTexts } from '../../../src-main/semantic/embed-texts';
+import type { RetryNotice } from '../../../src-main/semantic/providers/http';
 import { ollamaProvider, openAiProvider } from '../../../src-main/semantic/providers/openai';
 import { parseProviderSpec } from '../../../src-main/semantic/providers/types';
 import { fakeVector, startEmbeddingServer, type EmbeddingServer } from './fixtures/embedding-server';
@@ -46,6 +47,25 @@ describe('HTTP embedding providers against a local server', () => {
     await expect(openAiProvider(server.url, 'm', fast).embedBatch(['x'])).rejects.toThrow(/HTTP 500.*gave up after 3 attempts/);
     server.queue.push('slow', 'slow', 'slow');
     await expect(ollamaProvider(server.url, 'm', fast).embedBatch(['x'])).rejects.toThrow(/no reply within 0.3 s/);
+  });
+
+  it('reports each retry as it happens: attempt, reason and wait', async () => {
+    server.queue.push('500', 'slow');
+    const notices: RetryNotice[] = [];
+    const got = await openAiProvider(server.url, 'm', { ...fast, onRetry: (n) => notices.push(n) }).embedBatch(['ball']);
+    close(got[0]!, fakeVector('ball'));
+    expect(notices).toEqual([
+      { url: `${server.url}/v1/embeddings`, attempt: 1, attempts: 3, reason: expect.stringMatching(/^HTTP 500/), waitMs: 5 },
+      { url: `${server.url}/v1/embeddings`, attempt: 2, attempts: 3, reason: 'no reply within 0.3 s', waitMs: 10 },
+    ]);
+  });
+
+  it('refuses an all-zero vector (cosine is undefined for it), naming the text and the provider', async () => {
+    server.queue.push('zero');
+    const p = ollamaProvider(server.url, 'nomic', fast);
+    await expect(embedTexts(p, texts, { normalize: true })).rejects.toThrow(new RegExp(`ollama ${server.url} \\(nomic\\) returned an all-zero vector for text 2 \\("red shoe"\\)`));
+    server.queue.push('zero');
+    await expect(embedTexts(p, texts, { describeText: (k) => `item ${k + 10}` })).rejects.toThrow(/all-zero vector for item 11 \("red shoe"\)/);
   });
 
   it('does not retry client errors and reports malformed replies', async () => {
