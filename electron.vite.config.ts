@@ -1,4 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
@@ -11,6 +12,26 @@ import { methodNames } from './src-main/api/contract';
  * node_modules at run time exactly as the CLI does.
  */
 const root = import.meta.dirname;
+
+/**
+ * `electron` is an optional dependency (issue #15): where its binary cannot be downloaded, npm drops
+ * the package and `npm ci` still succeeds. electron-vite reads the Electron version from
+ * `electron/package.json` only to pick the build targets (Node and Chrome versions, ESM support);
+ * without the package it would stop with "Cannot find module 'electron/package.json'". So the
+ * major version comes from the range in package.json instead, which gives the same targets; the
+ * web mode and the end-to-end tests use exactly this build.
+ */
+function electronMajorFromPackageJson(): string | undefined {
+  try {
+    createRequire(join(root, 'package.json')).resolve('electron/package.json');
+    return undefined;
+  } catch {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { optionalDependencies?: Record<string, string> };
+    return /\d+/.exec(pkg.optionalDependencies?.electron ?? '')?.[0];
+  }
+}
+const electronMajor = process.env.ELECTRON_MAJOR_VER ? undefined : electronMajorFromPackageJson();
+if (electronMajor) process.env.ELECTRON_MAJOR_VER = electronMajor;
 
 /**
  * Worker-thread entry files (`*.worker.ts`, `*-worker.ts`, `*-worker.mjs` anywhere under src-main)

@@ -3,6 +3,11 @@
 // browser (web mode). Either way the first start creates the demo dataset, and the database is the
 // app-data default unless LLMDIREC_DB is set.
 //
+// `electron` is an optional dependency (issue #15): its postinstall downloads the binary, and where
+// that fails (no internet access, a blocked host) npm leaves the package out and `npm ci` still
+// succeeds. Then `require('electron')` fails and this script takes the web mode; the build does
+// not need the package (electron.vite.config.ts).
+//
 // Native modules: better-sqlite3 is compiled for Node by `npm ci`. Electron needs it compiled for
 // Electron's ABI, so before the first desktop launch this script runs
 //   npm rebuild better-sqlite3 --runtime=electron --target=<electron version> --dist-url=https://electronjs.org/headers
@@ -23,7 +28,12 @@ function electronBinary() {
     const path = require('electron');
     return typeof path === 'string' && existsSync(path) ? { path } : { reason: `the Electron binary is missing (${path})` };
   } catch (error) {
-    return { reason: `the Electron binary is not installed (${String(error.message).split('\n')[0]})` };
+    const missing = error.code === 'MODULE_NOT_FOUND' && /'electron'/.test(String(error.message));
+    return {
+      reason: missing
+        ? 'the optional electron package is not installed (npm leaves it out where its binary cannot be downloaded; run "npm ci" again on a network that reaches it)'
+        : `the Electron binary is not installed (${String(error.message).split('\n')[0]})`,
+    };
   }
 }
 
