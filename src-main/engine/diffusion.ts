@@ -73,6 +73,31 @@ export function sinusoidalEmbedding(steps: Int32Array, dim: number): tf.Tensor2D
   return tf.tensor2d(out, [steps.length, dim]);
 }
 
+/**
+ * The random draws of one training-loss evaluation over a batch of B rows: step t, whether the
+ * condition is kept, and the seed of the B×D noise. Drawn once per batch (`drawLoss`), so workers
+ * that each compute some rows (data-parallel training) use the draws one worker would.
+ */
+export interface LossDraws {
+  steps: Int32Array;
+  keep: Float32Array;
+  noiseSeed: number;
+}
+
+/** The seeds of one guided sampling pass over a batch: x_T's, then the noise of steps T−1 … 1. */
+export interface SampleDraws {
+  initialSeed: number;
+  stepSeeds: number[];
+}
+
+/** Rows `rows` of a seeded B×D standard normal matrix (all of it without `rows`). */
+function normalRows(seed: number, b: number, d: number, rows?: Int32Array): tf.Tensor2D {
+  return tf.tidy(() => {
+    const all = tf.randomNormal([b, d], 0, 1, 'float32', seed) as tf.Tensor2D;
+    return rows ? (tf.gather(all, tf.tensor1d(rows, 'int32')) as tf.Tensor2D) : all;
+  });
+}
+
 export class Diffusion {
   readonly parameters = new ParameterSet();
   readonly schedule: Schedule;
@@ -125,26 +150,32 @@ export class Diffusion {
     return tf.add(dense(this.timeEmbedding(steps), this.block(2)), this.w('diffuser.0.bias'));
   }
 
-  /**
-   * Training loss (§7): t ~ U{0..T-1}, ε ~ N(0, I), x_t = √ᾱ_t·x0 + √(1−ᾱ_t)·ε, condition rows replaced
-   * by `none_embedding` with probability p, MSE(x0, f(x_t, s, t)) over all elements.
-   */
-  loss(x0: tf.Tensor2D, condition: tf.Tensor2D, rng: Rng): tf.Scalar {
-    const [b, d] = x0.shape;
-    const T = this.settings.timesteps;
+  /** The draws of `loss` for a batch of `b` rows (in the order the reference draws them). */
+  drawLoss(b: number, rng: Rng): LossDraws {
     const steps = new Int32Array(b);
-    const a = new Float32Array(b);
-    const s = new Float32Array(b);
     const keep = new Float32Array(b);
     for (let r = 0; r < b; r++) {
-      steps[r] = rng.int(T);
-      a[r] = Math.sqrt(this.schedule.alphasCumprod[steps[r]!]!);
-      s[r] = Math.sqrt(1 - this.schedule.alphasCumprod[steps[r]!]!);
+      steps[r] = rng.int(this.settings.timesteps);
       keep[r] = rng.next() >= this.settings.conditionDropout ? 1 : 0;
     }
-    const noiseSeed = rng.seed();
+    return { steps, keep, noiseSeed: rng.seed() };
+  }
+
+  /**
+   * Training loss (§7): t ~ U{0..T-1}, ε ~ N(0, I), x_t = √ᾱ_t·x0 + √(1−ᾱ_t)·ε, condition rows replaced
+   * by `none_embedding` with probability p, MSE(x0, f(x_t, s, t)) over all elements. `x0` and
+   * `condition` hold rows `rows` of the batch the draws were made for (all of it without `rows`).
+   */
+  loss(x0: tf.Tensor2D, condition: tf.Tensor2D, draws: LossDraws | Rng, rows?: Int32Array): tf.Scalar {
+    const [b, d] = x0.shape;
+    const all = 'steps' in draws ? draws : this.drawLoss(b, draws);
+    const at = (r: number) => (rows ? rows[r]! : r);
+    const steps = Int32Array.from({ length: b }, (_, r) => all.steps[at(r)]!);
+    const a = Float32Array.from(steps, (t) => Math.sqrt(this.schedule.alphasCumprod[t]!));
+    const s = Float32Array.from(steps, (t) => Math.sqrt(1 - this.schedule.alphasCumprod[t]!));
+    const keep = Float32Array.from({ length: b }, (_, r) => all.keep[at(r)]!);
     return tf.tidy(() => {
-      const noise = tf.randomNormal([b, d], 0, 1, 'float32', noiseSeed);
+      const noise = normalRows(all.noiseSeed, all.steps.length, d, rows);
       const xt = tf.add(tf.mul(x0, tf.tensor2d(a, [b, 1])), tf.mul(noise, tf.tensor2d(s, [b, 1]))) as tf.Tensor2D;
       const keepCol = tf.tensor2d(keep, [b, 1]);
       const cond = tf.add(tf.mul(condition, keepCol), tf.mul(this.w('none_embedding.weight'), tf.sub(1, keepCol)));
@@ -153,23 +184,33 @@ export class Diffusion {
     });
   }
 
+  /** The seeds of one `sample` pass. */
+  drawSample(rng: Rng): SampleDraws {
+    const initialSeed = rng.seed();
+    const stepSeeds: number[] = [];
+    for (let n = this.settings.timesteps - 1; n > 0; n--) stepSeeds.push(rng.seed());
+    return { initialSeed, stepSeeds };
+  }
+
   /**
    * Guided ancestral sampling (§7): x_T ~ N(0, I); for n = T−1…0, x̂0 = (1+w)·f(x, ŝ, n) − w·f(x, ∅, n),
    * μ = coef1·x̂0 + coef2·x, x ← μ + √σ²_n·z (no noise at n = 0). Not differentiated (the view is a constant).
+   * `condition` holds rows `rows` of a batch of `batchRows` that the seeds were drawn for (all of it without `rows`).
    */
-  sample(condition: tf.Tensor2D, rng: Rng): tf.Tensor2D {
-    const [b, d] = condition.shape;
+  sample(condition: tf.Tensor2D, draws: SampleDraws | Rng, rows?: Int32Array, batchRows = condition.shape[0]): tf.Tensor2D {
+    const d = condition.shape[1];
+    const seeds = 'initialSeed' in draws ? draws : this.drawSample(draws);
     const w = this.settings.guidance;
     const { coef1, coef2, posteriorVariance } = this.schedule;
     const fixed = tf.tidy(() => ({ cond: dense(condition, this.block(1)), none: dense(this.w('none_embedding.weight'), this.block(1)) }));
-    let x = tf.randomNormal([b, d], 0, 1, 'float32', rng.seed()) as tf.Tensor2D;
+    let x = normalRows(seeds.initialSeed, batchRows, d, rows);
     for (let n = this.settings.timesteps - 1; n >= 0; n--) {
-      const noiseSeed = n > 0 ? rng.seed() : 0;
+      const noiseSeed = n > 0 ? seeds.stepSeeds[this.settings.timesteps - 1 - n]! : 0;
       const next = tf.tidy(() => {
         const time = this.projectTime(Int32Array.of(n));
         const guided = tf.sub(tf.mul(this.denoise(x, fixed.cond, time), 1 + w), tf.mul(this.denoise(x, fixed.none, time), w));
         const mean = tf.add(tf.mul(guided, coef1[n]!), tf.mul(x, coef2[n]!));
-        return (n > 0 ? tf.add(mean, tf.mul(tf.randomNormal([b, d], 0, 1, 'float32', noiseSeed), Math.sqrt(posteriorVariance[n]!))) : mean) as tf.Tensor2D;
+        return (n > 0 ? tf.add(mean, tf.mul(normalRows(noiseSeed, batchRows, d, rows), Math.sqrt(posteriorVariance[n]!))) : mean) as tf.Tensor2D;
       });
       x.dispose();
       x = next;

@@ -40,6 +40,16 @@ export class Rng {
     return this.nextUint32();
   }
 
+  /**
+   * An independent stream for (`seed`, `index`), e.g. worker `index`'s dropout masks in one
+   * data-parallel step, so a step's randomness does not depend on which thread draws first.
+   */
+  static stream(seed: number, index: number): Rng {
+    const r = new Rng([seed >>> 0, index >>> 0, 0x6a09e667, 0xbb67ae85]);
+    for (let i = 0; i < 15; i++) r.nextUint32(); // mix, as the number constructor does
+    return r;
+  }
+
   /** Fisher–Yates permutation of 0..n-1. */
   permutation(n: number): Int32Array {
     const p = new Int32Array(n);

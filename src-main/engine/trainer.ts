@@ -6,15 +6,16 @@
  * a resumed run continues the same stream.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { leaveOneOutCases, padBatch, sampleInput, trainingSamples, type SequenceData, type Split, type TrainingSamples } from './data';
+import { leaveOneOutCases, sampleInput, trainingSamples, type SequenceData, type Split, type TrainingSamples } from './data';
+import { allocateExchange, Exchange, parameterLayout, ReplicaPool, type TableSource } from './data-parallel';
 import { evaluateRanking, type RankingMetrics } from './evaluate';
 import { kmeans, assignNearest } from './kmeans';
-import { intentContrastiveLoss, recommendationLoss } from './losses';
 import { RecommenderModel, type ItemTableFactory } from './model';
 import { AdamW } from './optimizer';
 import { Rng } from './rng';
 import type { NamedArray } from './safetensors';
 import { usesIntents, type TrainingSettings } from './settings';
+import { encodeSampleChunks, shardGradients, type SampleSource, type StepPlan } from './train-step';
 
 /** Per-step values: total, rec, gradNorm, and diff/cl (indirec) and any item-table term (e.g. align). */
 export type StepLosses = { total: number; rec: number; gradNorm: number } & Record<string, number>;
@@ -55,12 +56,6 @@ export interface EpochHooks {
   onClustering?: (summary: ClusteringSummary) => void;
 }
 
-function batchItems(inputs: readonly Int32Array[], targets: Int32Array): Int32Array {
-  const set = new Set<number>(targets);
-  for (const seq of inputs) for (const id of seq) if (id > 0) set.add(id);
-  return Int32Array.from(set);
-}
-
 export class Trainer {
   readonly model: RecommenderModel;
   readonly optimizer: AdamW;
@@ -72,16 +67,31 @@ export class Trainer {
   /** cluster → sample ids (accumulating over epochs by default, §5). */
   private members: number[][] = [];
   private order: Int32Array = new Int32Array(0);
+  /** Workers that share each step (settings.workers, capped by the batch); ranks 1… are `pool`'s. */
+  readonly workers: number;
+  private pool?: ReplicaPool;
+  private readonly tableSource?: TableSource;
+  private readonly source: SampleSource;
 
+  /**
+   * `tableSource` tells replica workers where to rebuild a custom item table (`tableFactory`) from;
+   * without it a custom table trains on one worker.
+   */
   constructor(
     readonly data: SequenceData,
     readonly settings: TrainingSettings,
-    options: { tableFactory?: ItemTableFactory } = {},
+    options: { tableFactory?: ItemTableFactory; tableSource?: TableSource } = {},
   ) {
     this.rng = new Rng(settings.seed);
     this.model = new RecommenderModel(data.numItems, settings, this.rng, options.tableFactory);
     this.optimizer = new AdamW(settings, this.model.variables());
     this.samples = trainingSamples(data);
+    this.source = { input: (i) => this.input(i), target: (i) => this.samples.target[i]! };
+    this.tableSource = options.tableSource;
+    this.workers = Math.max(1, Math.min(settings.workers ?? 1, settings.batchSize));
+    if (this.workers > 1 && options.tableFactory && !options.tableSource) {
+      throw new Error('A custom item table trains on several workers only with its source (tableSource)');
+    }
     if (this.samples.count < settings.batchSize && settings.dropLast) {
       throw new Error(`Only ${this.samples.count} training samples, fewer than one batch of ${settings.batchSize}`);
     }
@@ -96,30 +106,49 @@ export class Trainer {
     return sampleInput(this.data, this.samples, i, this.settings.maxSeqLength);
   }
 
-  private pad(inputs: Int32Array[]) {
-    return padBatch(inputs, this.settings.maxSeqLength, this.settings.trimPadding);
+  /**
+   * Starts the replica workers of a multi-worker trainer (no-op for one worker or when started);
+   * `runEpoch` calls it, step-wise callers call it before the first step.
+   */
+  async startWorkers(): Promise<void> {
+    if (this.workers === 1 || this.pool) return;
+    const vars = this.model.variables();
+    const layout = parameterLayout(vars);
+    const s = this.settings;
+    const buffers = allocateExchange(layout, this.workers, s.batchSize, s.hiddenSize, this.samples.count);
+    const exchange = new Exchange(buffers, layout, this.workers, s.batchSize, s.hiddenSize);
+    this.pool = await ReplicaPool.start({ workers: this.workers, backend: tf.getBackend(), settings: s, data: this.data, table: this.tableSource, layout, buffers }, exchange);
   }
 
-  /** Representations of the first `n` (default all) training samples in sample order (eval mode, §5), shortest-first batches. */
-  sampleRepresentations(n = this.samples.count): Float32Array {
-    const d = this.settings.hiddenSize;
-    const out = new Float32Array(n * d);
-    const L = this.settings.maxSeqLength;
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => Math.min(this.samples.end[a]!, L) - Math.min(this.samples.end[b]!, L));
-    const chunk = 1024;
-    const table = this.model.itemTable();
+  /** Runs `work` on rank 0; a throw releases the replicas waiting for it, then propagates. */
+  private asRankZero<T>(work: () => T): T {
     try {
-      for (let s = 0; s < n; s += chunk) {
-        const ids = order.slice(s, s + chunk);
-        const h = this.model.encode(this.pad(ids.map((i) => this.input(i))), { training: false }, table);
-        const values = h.dataSync() as Float32Array;
-        h.dispose();
-        ids.forEach((i, r) => out.set(values.subarray(r * d, r * d + d), i * d));
-      }
-    } finally {
-      table.dispose();
+      return work();
+    } catch (error) {
+      this.pool?.exchange.fail(`worker 0: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
     }
-    return out;
+  }
+
+  private requirePool(): ReplicaPool | undefined {
+    if (this.workers > 1 && !this.pool) throw new Error(`This trainer uses ${this.workers} workers: await startWorkers() first`);
+    return this.pool;
+  }
+
+  /** Representations of the first `n` (default all) training samples in sample order (eval mode, §5), split across the workers. */
+  sampleRepresentations(n = this.samples.count): Float32Array {
+    const pool = this.requirePool();
+    if (!pool) {
+      const out = new Float32Array(n * this.settings.hiddenSize);
+      encodeSampleChunks(this.model, this.settings, this.source, n, 0, 1, out);
+      return out;
+    }
+    pool.post(this.model.variables(), { type: 'encode', count: n });
+    return this.asRankZero(() => {
+      encodeSampleChunks(this.model, this.settings, this.source, n, 0, this.workers, pool.exchange.encoded);
+      pool.exchange.barrier(this.workers);
+      return pool.exchange.encoded.slice(0, n * this.settings.hiddenSize);
+    });
   }
 
   /**
@@ -175,15 +204,15 @@ export class Trainer {
     return out;
   }
 
-  /** Condition sequences (§6): B members drawn with replacement from the batch's (or each sample's) intent cluster. */
-  private conditionInputs(ids: Int32Array, table: tf.Tensor2D): Int32Array[] {
+  /** Condition sequences (§6) as sample ids: B members drawn with replacement from the batch's (or each sample's) intent cluster. */
+  private conditionIds(ids: Int32Array): Int32Array {
     const s = this.settings;
     const draw = (c: number) => {
       const list = this.members[c]!;
       return list.length ? list[this.rng.int(list.length)]! : ids[this.rng.int(ids.length)]!;
     };
     const nearest = (rows: Int32Array[]) => {
-      const h = tf.tidy(() => this.model.encoder.encodeSequences(table, rows, { training: true, rng: this.rng }, s.lengthGroups, this.model.sequenceInput())); // no grad, train mode (§6)
+      const h = tf.tidy(() => this.model.encoder.encodeSequences(this.model.table.weights(), rows, { training: true, rng: this.rng }, s.lengthGroups, this.model.sequenceInput())); // no grad, train mode (§6)
       const x = h.dataSync() as Float32Array;
       h.dispose();
       return assignNearest(x, rows.length, s.hiddenSize, this.centroids!, s.intents).labels;
@@ -191,61 +220,48 @@ export class Trainer {
     if (s.conditioning === 'batch-cluster') {
       // Only sample 0's cluster is used by the reference, so only row 0 is encoded.
       const c = nearest([this.input(ids[0]!)])[0]!;
-      return Array.from(ids, () => this.input(draw(c)));
+      return Int32Array.from(ids, () => draw(c));
     }
     const labels = nearest(Array.from(ids, (i) => this.input(i)));
-    return Array.from(labels, (c) => this.input(draw(c)));
+    return Int32Array.from(labels, (c) => draw(c));
   }
 
-  /** One optimisation step on the given sample ids (§9 order). */
+  /** Everything random of a step except dropout, drawn here once whatever the worker count (train-step.ts). */
+  private planStep(ids: Int32Array): StepPlan {
+    const plan: StepPlan = { ids: Int32Array.from(ids), dropoutSeed: 0, shards: Math.min(this.workers, ids.length) };
+    const diffusion = this.model.diffusion;
+    if (usesIntents(this.settings) && diffusion && this.centroids) {
+      plan.condIds = this.conditionIds(ids);
+      plan.view = diffusion.drawSample(this.rng);
+      plan.noise = diffusion.drawLoss(ids.length, this.rng);
+    }
+    plan.dropoutSeed = this.rng.seed();
+    return plan;
+  }
+
+  /** One optimisation step on the given sample ids (§9 order), shared by the trainer's workers. */
   trainStep(ids: Int32Array): StepLosses {
     const s = this.settings;
-    const targets = Int32Array.from(ids, (i) => this.samples.target[i]!);
-    const inputs = Array.from(ids, (i) => this.input(i));
-    const groups = s.trimPadding ? s.lengthGroups : 1;
-    const indirec = usesIntents(s) && this.model.diffusion && this.centroids;
-    let view: tf.Tensor2D | undefined;
-    let condInputs: Int32Array[] | undefined;
-    if (indirec) {
-      const table = this.model.itemTable();
-      condInputs = this.conditionInputs(ids, table);
-      // Generated view (§7 sampling): a second train-mode encoding of the condition, no gradient.
-      view = tf.tidy(() => this.model.diffusion!.sample(this.model.encoder.encodeSequences(table, condInputs!, { training: true, rng: this.rng }, groups, this.model.sequenceInput()), this.rng));
-      table.dispose();
-    }
-    const parts: Record<string, tf.Scalar> = {};
-    const { value, grads } = tf.variableGrads(() => {
-      const table = this.model.table.weights();
-      const h = this.model.encoder.encodeSequences(table, inputs, { training: true, rng: this.rng }, groups, this.model.sequenceInput());
-      const rec = recommendationLoss(h, table, targets);
-      parts.rec = tf.keep(tf.clone(rec));
-      let total: tf.Tensor = tf.mul(rec, s.recWeight);
-      if (indirec) {
-        const x0 = tf.gather(table, tf.tensor1d(targets, 'int32')) as tf.Tensor2D;
-        const cond = this.model.encoder.encodeSequences(table, condInputs!, { training: true, rng: this.rng }, groups, this.model.sequenceInput());
-        const diff = this.model.diffusion!.loss(x0, cond, this.rng);
-        const cl = intentContrastiveLoss(view!, h, targets, s.temperature, s.similarity);
-        parts.diff = tf.keep(tf.clone(diff));
-        parts.cl = tf.keep(tf.clone(cl));
-        total = tf.add(total, tf.add(tf.mul(diff, s.diffWeight), tf.mul(cl, s.clWeight)));
+    const pool = this.requirePool();
+    const plan = this.planStep(ids);
+    const vars = this.model.variables();
+    if (pool) pool.post(vars, { type: 'step', plan });
+    return this.asRankZero(() => {
+      const share = shardGradients(this.model, s, this.source, plan, 0, pool?.exchange.rows(plan.shards));
+      let grads = share.grads;
+      let parts = share.parts;
+      if (pool && plan.shards > 1) {
+        const summed = pool.exchange.sumShares(share, plan.shards);
+        tf.dispose([...share.grads.values()]);
+        grads = new Map([...summed.grads].map(([name, g]) => [name, tf.tensor(g, vars.get(name)!.shape, 'float32')]));
+        parts = summed.parts;
       }
-      // A replaceable item table may add its own (already weighted) term over the batch's items,
-      // inputs ∪ targets without padding (LLMDIREC-DESIGN §3: L_align).
-      const aux = this.model.table.auxiliaryLoss?.(tf.tensor1d(batchItems(inputs, targets), 'int32'));
-      if (aux) {
-        parts[aux.name] = tf.keep(tf.clone(aux.value));
-        total = tf.add(total, aux.value);
-      }
-      return total as tf.Scalar;
-    }, [...this.model.variables().values()]);
-    const byName = new Map<string, tf.Tensor>();
-    for (const [name, v] of this.model.variables()) if (grads[v.name]) byName.set(name, grads[v.name]!);
-    const gradNorm = this.optimizer.apply(byName);
-    const losses = { total: value.dataSync()[0]!, gradNorm } as StepLosses;
-    for (const [name, t] of Object.entries(parts)) losses[name] = t.dataSync()[0]!;
-    tf.dispose([value, ...Object.values(grads), ...Object.values(parts)]);
-    if (view) view.dispose();
-    return losses;
+      const gradNorm = this.optimizer.apply(grads);
+      tf.dispose([...grads.values()]);
+      const weight: Record<string, number> = { rec: s.recWeight, diff: s.diffWeight, cl: s.clWeight }; // the table's own term comes weighted
+      const total = Object.entries(parts).reduce((sum, [name, v]) => sum + (weight[name] ?? 1) * v, 0);
+      return { ...parts, total, gradNorm } as StepLosses;
+    });
   }
 
   /** Sample ids of step `k` of the current epoch. */
@@ -255,6 +271,7 @@ export class Trainer {
   }
 
   async runEpoch(hooks: EpochHooks = {}): Promise<EpochSummary> {
+    await this.startWorkers();
     const t0 = performance.now();
     const clustering = this.beginEpoch();
     if (clustering) hooks.onClustering?.(clustering);
@@ -310,6 +327,8 @@ export class Trainer {
   }
 
   dispose(): void {
+    this.pool?.dispose();
+    this.pool = undefined;
     this.model.dispose();
     this.optimizer.dispose();
   }

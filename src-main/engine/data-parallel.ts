@@ -1,0 +1,264 @@
+/**
+ * Data-parallel training over worker threads. Rank 0 is the trainer's own thread (it owns the
+ * optimiser and the random stream); ranks 1 … N−1 are replica workers (replica-worker.ts), each
+ * with its own backend and a copy of the model. Everything numeric crosses in shared memory:
+ * parameters (written by rank 0 after its update, read by the replicas before their next step),
+ * gradient shares (one slot per worker, summed by rank 0 in rank order), the rows each step
+ * gathers (generated views, sequence representations) and the clustering pass's encodings. Only
+ * the small per-step plan travels as a message. Workers meet at a barrier on an Atomics counter;
+ * a worker that fails records its message and releases everyone waiting, who then throw it.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Worker } from 'node:worker_threads';
+import type { SequenceData } from './data';
+import type { RowExchange, ShardResult, StepPlan } from './train-step';
+import type { TrainingSettings } from './settings';
+import { startWorker, workerEntry } from '../workers';
+
+const COUNT = 0;
+const GENERATION = 1;
+const FAILED = 2;
+/** A worker that has not arrived after this long is taken for dead (no step takes minutes). */
+const BARRIER_TIMEOUT_MS = 10 * 60_000;
+/** Per worker: its share of the rec and diffusion losses. */
+const LOSS_SLOTS = 2;
+
+/** Names, shapes and flat offsets of the model's trainable variables (the same order in every replica). */
+export interface ParameterLayout {
+  names: string[];
+  sizes: number[];
+  offsets: number[];
+  total: number;
+}
+
+export function parameterLayout(vars: Map<string, tf.Variable>): ParameterLayout {
+  const names = [...vars.keys()];
+  const sizes = names.map((n) => vars.get(n)!.size);
+  const offsets: number[] = [];
+  let total = 0;
+  for (const size of sizes) {
+    offsets.push(total);
+    total += size;
+  }
+  return { names, sizes, offsets, total };
+}
+
+export interface ExchangeBuffers {
+  control: SharedArrayBuffer;
+  error: SharedArrayBuffer;
+  params: SharedArrayBuffer;
+  grads: SharedArrayBuffer;
+  gradFlags: SharedArrayBuffer;
+  losses: SharedArrayBuffer;
+  rows: SharedArrayBuffer;
+  encoded: SharedArrayBuffer;
+}
+
+export function allocateExchange(layout: ParameterLayout, workers: number, batchRows: number, dim: number, samples: number): ExchangeBuffers {
+  return {
+    control: new SharedArrayBuffer(4 * 4),
+    error: new SharedArrayBuffer(4096),
+    params: new SharedArrayBuffer(4 * layout.total),
+    grads: new SharedArrayBuffer(4 * layout.total * workers),
+    gradFlags: new SharedArrayBuffer(layout.names.length * workers),
+    losses: new SharedArrayBuffer(8 * LOSS_SLOTS * workers),
+    rows: new SharedArrayBuffer(4 * 2 * batchRows * dim),
+    encoded: new SharedArrayBuffer(4 * samples * dim),
+  };
+}
+
+/** The shared-memory views and the barrier, the same on every rank. */
+export class Exchange {
+  private readonly control: Int32Array;
+  readonly params: Float32Array;
+  readonly encoded: Float32Array;
+  private readonly grads: Float32Array;
+  private readonly flags: Uint8Array;
+  private readonly losses: Float64Array;
+  private readonly view: Float32Array;
+  private readonly h: Float32Array;
+
+  constructor(
+    readonly buffers: ExchangeBuffers,
+    readonly layout: ParameterLayout,
+    readonly workers: number,
+    batchRows: number,
+    dim: number,
+  ) {
+    this.control = new Int32Array(buffers.control);
+    this.params = new Float32Array(buffers.params);
+    this.encoded = new Float32Array(buffers.encoded);
+    this.grads = new Float32Array(buffers.grads);
+    this.flags = new Uint8Array(buffers.gradFlags);
+    this.losses = new Float64Array(buffers.losses);
+    this.view = new Float32Array(buffers.rows, 0, batchRows * dim);
+    this.h = new Float32Array(buffers.rows, 4 * batchRows * dim, batchRows * dim);
+  }
+
+  /** Blocks until `parties` ranks have arrived (a generation barrier); throws a worker's recorded failure. */
+  barrier(parties: number): void {
+    const c = this.control;
+    const generation = Atomics.load(c, GENERATION);
+    if (Atomics.add(c, COUNT, 1) === parties - 1) {
+      Atomics.store(c, COUNT, 0);
+      Atomics.add(c, GENERATION, 1);
+      Atomics.notify(c, GENERATION);
+    } else {
+      const deadline = Date.now() + BARRIER_TIMEOUT_MS;
+      while (Atomics.load(c, GENERATION) === generation) {
+        if (Atomics.load(c, FAILED)) break;
+        if (Date.now() > deadline) this.fail(`a training worker did not answer within ${BARRIER_TIMEOUT_MS / 60_000} minutes`);
+        Atomics.wait(c, GENERATION, generation, 250);
+      }
+    }
+    if (Atomics.load(c, FAILED)) throw new Error(this.failure());
+  }
+
+  /** Records the first failure and wakes every waiting rank. */
+  fail(message: string): void {
+    if (Atomics.compareExchange(this.control, FAILED, 0, 1) === 0) {
+      const bytes = new TextEncoder().encode(message).subarray(0, this.buffers.error.byteLength - 4);
+      new Uint8Array(this.buffers.error, 4).set(bytes);
+      new Int32Array(this.buffers.error, 0, 1)[0] = bytes.length;
+    }
+    Atomics.notify(this.control, GENERATION);
+  }
+
+  failure(): string {
+    const length = new Int32Array(this.buffers.error, 0, 1)[0]!;
+    return `Data-parallel training failed: ${new TextDecoder().decode(new Uint8Array(this.buffers.error, 4, length).slice())}`;
+  }
+
+  /** The row exchange of a step computed by `parties` ranks. */
+  rows(parties: number): RowExchange {
+    return {
+      gather: (kind, rows, values, batchRows) => {
+        const buffer = kind === 'view' ? this.view : this.h;
+        const d = values.length / rows.length;
+        rows.forEach((row, k) => buffer.set(values.subarray(k * d, k * d + d), row * d));
+        this.barrier(parties);
+        return buffer.subarray(0, batchRows * d);
+      },
+    };
+  }
+
+  /** Rank `rank` (≥ 1) stores its gradient share and loss shares. */
+  writeShare(rank: number, share: ShardResult): void {
+    const { names, offsets, sizes, total } = this.layout;
+    names.forEach((name, j) => {
+      const g = share.grads.get(name);
+      this.flags[rank * names.length + j] = g ? 1 : 0;
+      if (g) this.grads.set(g.dataSync() as Float32Array, rank * total + offsets[j]!);
+      else this.grads.fill(0, rank * total + offsets[j]!, rank * total + offsets[j]! + sizes[j]!);
+    });
+    this.losses[rank * LOSS_SLOTS] = share.parts.rec ?? 0;
+    this.losses[rank * LOSS_SLOTS + 1] = share.parts.diff ?? 0;
+  }
+
+  /**
+   * Rank 0, once the replicas have written theirs: the sum of every rank's gradient (its own first, then ranks 1 … parties−1, the same
+   * order every step) as flat arrays per parameter, and the summed loss shares.
+   */
+  sumShares(own: ShardResult, parties: number): { grads: Map<string, Float32Array>; parts: Record<string, number> } {
+    this.barrier(parties); // every replica has written its share
+    const { names, offsets, sizes, total } = this.layout;
+    const grads = new Map<string, Float32Array>();
+    names.forEach((name, j) => {
+      const mine = own.grads.get(name);
+      let sum: Float32Array | undefined = mine ? (mine.dataSync() as Float32Array).slice() : undefined;
+      for (let k = 1; k < parties; k++) {
+        if (!this.flags[k * names.length + j]) continue;
+        sum ??= new Float32Array(sizes[j]!);
+        const from = this.grads.subarray(k * total + offsets[j]!, k * total + offsets[j]! + sizes[j]!);
+        for (let i = 0; i < sum.length; i++) sum[i]! += from[i]!;
+      }
+      if (sum) grads.set(name, sum);
+    });
+    const parts = { ...own.parts };
+    for (let k = 1; k < parties; k++) {
+      parts.rec = (parts.rec ?? 0) + this.losses[k * LOSS_SLOTS]!;
+      if (parts.diff !== undefined) parts.diff += this.losses[k * LOSS_SLOTS + 1]!;
+    }
+    return { grads, parts };
+  }
+
+  /** Rank 0 publishes its parameters. */
+  writeParameters(vars: Map<string, tf.Variable>): void {
+    this.layout.names.forEach((name, j) => this.params.set(vars.get(name)!.dataSync() as Float32Array, this.layout.offsets[j]!));
+  }
+
+  /** A replica copies the published parameters into its variables. */
+  readParameters(vars: Map<string, tf.Variable>, assign: (v: tf.Variable, values: Float32Array) => void): void {
+    this.layout.names.forEach((name, j) => assign(vars.get(name)!, this.params.slice(this.layout.offsets[j]!, this.layout.offsets[j]! + this.layout.sizes[j]!)));
+  }
+}
+
+/** Where a replica finds its item table when it is not the plain ID table (LLMDiRec: the run's store). */
+export interface TableSource {
+  dbFile: string;
+  dataset: string;
+}
+
+/** What a replica worker starts from (its workerData). */
+export interface ReplicaInit {
+  rank: number;
+  workers: number;
+  backend: string;
+  settings: TrainingSettings;
+  data: SequenceData;
+  table?: TableSource;
+  layout: ParameterLayout;
+  buffers: ExchangeBuffers;
+}
+
+export type ToReplica =
+  | { type: 'step'; version: number; plan: StepPlan }
+  | { type: 'encode'; version: number; count: number }
+  | { type: 'stop' };
+export type FromReplica = { type: 'ready' } | { type: 'failed'; message: string };
+
+/** Rank 0's handle on the replica workers (ranks 1 … workers−1). */
+export class ReplicaPool {
+  private version = 0;
+
+  private constructor(
+    readonly exchange: Exchange,
+    private readonly replicas: Worker[],
+  ) {}
+
+  /** Starts `init.workers − 1` replicas and waits until each has built its model. */
+  static async start(init: Omit<ReplicaInit, 'rank'>, exchange: Exchange): Promise<ReplicaPool> {
+    const url = workerEntry(import.meta.url, 'replica-worker');
+    const replicas = Array.from({ length: init.workers - 1 }, (_, k) => startWorker(url, { ...init, rank: k + 1 } satisfies ReplicaInit));
+    const pool = new ReplicaPool(exchange, replicas);
+    try {
+      await Promise.all(
+        replicas.map(
+          (w, k) =>
+            new Promise<void>((resolve, reject) => {
+              w.once('message', (msg: FromReplica) => (msg.type === 'ready' ? resolve() : reject(new Error(`training worker ${k + 1}: ${msg.message}`))));
+              w.once('error', (e) => reject(new Error(`training worker ${k + 1} crashed: ${e.message}`)));
+              w.once('exit', (code) => reject(new Error(`training worker ${k + 1} exited with code ${code} while starting`)));
+            }),
+        ),
+      );
+    } catch (error) {
+      pool.dispose();
+      throw error;
+    }
+    for (const w of replicas) w.unref(); // an idle pool must not keep a finished process alive
+    return pool;
+  }
+
+  /** Publishes the current parameters and hands the replicas their next task. */
+  post(vars: Map<string, tf.Variable>, task: { type: 'step'; plan: StepPlan } | { type: 'encode'; count: number }): void {
+    this.exchange.writeParameters(vars);
+    this.version++;
+    for (const w of this.replicas) w.postMessage({ ...task, version: this.version } satisfies ToReplica);
+  }
+
+  dispose(): void {
+    this.exchange.fail('training stopped');
+    for (const w of this.replicas) void w.terminate();
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * A replica worker of data-parallel training (data-parallel.ts): builds the model on its own
+ * backend, then per message copies the published parameters and computes its rows of a training
+ * step, or its chunks of the clustering pass's encodings, meeting rank 0 at the shared barrier.
+ * It never updates parameters itself, so replicas cannot drift from rank 0.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDb } from '../store/db';
+import { initBackend, type BackendPreference } from './backend';
+import { sampleInput, trainingSamples } from './data';
+import { Exchange, type FromReplica, type ReplicaInit, type ToReplica } from './data-parallel';
+import { RecommenderModel } from './model';
+import { Rng } from './rng';
+import { tableFactoryFor } from './table-kinds';
+import { encodeSampleChunks, shardGradients } from './train-step';
+
+const port = parentPort!;
+const init = workerData as ReplicaInit;
+const post = (msg: FromReplica) => port.postMessage(msg);
+const s = init.settings;
+const exchange = new Exchange(init.buffers, init.layout, init.workers, s.batchSize, s.hiddenSize);
+
+try {
+  await initBackend(init.backend as BackendPreference);
+  const db = init.table ? openDb(init.table.dbFile, { readonly: true }) : undefined;
+  const tableFactory = db ? tableFactoryFor(db, init.table!.dataset, s) : undefined;
+  db?.close(); // the factory has read the frozen semantic view
+  const model = new RecommenderModel(init.data.numItems, s, new Rng(s.seed), tableFactory);
+  const vars = model.variables();
+  const samples = trainingSamples(init.data);
+  const source = { input: (i: number) => sampleInput(init.data, samples, i, s.maxSeqLength), target: (i: number) => samples.target[i]! };
+  let version = -1;
+  port.on('message', (msg: ToReplica) => {
+    if (msg.type === 'stop') return port.close();
+    try {
+      if (msg.version !== version) {
+        exchange.readParameters(vars, (v, values) => tf.tidy(() => v.assign(tf.tensor(values, v.shape, 'float32'))));
+        version = msg.version;
+      }
+      if (msg.type === 'step') {
+        if (init.rank >= msg.plan.shards) return; // a batch smaller than the pool
+        const share = shardGradients(model, s, source, msg.plan, init.rank, exchange.rows(msg.plan.shards));
+        exchange.writeShare(init.rank, share);
+        tf.dispose([...share.grads.values()]);
+        exchange.barrier(msg.plan.shards);
+      } else {
+        encodeSampleChunks(model, s, source, msg.count, init.rank, init.workers, exchange.encoded);
+        exchange.barrier(init.workers);
+      }
+    } catch (error) {
+      exchange.fail(`worker ${init.rank}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+  post({ type: 'ready' });
+} catch (error) {
+  post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+}
