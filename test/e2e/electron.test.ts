@@ -15,7 +15,9 @@ import { _electron } from 'playwright-core';
 
 function electronBinary(): { path?: string; reason?: string } {
   try {
-    const path = createRequire(import.meta.url)('electron') as unknown as string;
+    // 'electron/index.js', not 'electron': tsx applies tsconfig's `paths`, which map 'electron' to
+    // stand-in types where the package is absent, and the require would load those instead.
+    const path = createRequire(import.meta.url)('electron/index.js') as unknown as string;
     if (typeof path === 'string' && existsSync(path)) return { path };
     return { reason: `the Electron binary is missing (${String(path)})` };
   } catch (error) {
