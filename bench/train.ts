@@ -1,16 +1,16 @@
 /**
- * Training speed on a benchmark dataset: ms/step for sasrec and indirec with this engine's
- * optimisations (trimmed padding, last-query-only last layer, explicit-transpose products) against a
- * plain padded implementation measured in the same run, the projected epoch time, one clustering
- * pass and one full evaluation of all users.
+ * Training speed on a benchmark dataset: ms/step for sasrec and indirec on 1 worker and on N
+ * (data-parallel, exact), the clustering pass on each, the projected epoch time (steps + clustering)
+ * and the scaling efficiency t₁ / (N·t_N), all measured in the same run; `--plain` adds the plain
+ * padded implementation as a baseline for the engine's single-worker optimisations.
  *
- *   npm run bench:train -- --dataset beauty [--steps 5] [--backend wasm|cpu|auto] [--threads N] [--skip-cluster]
+ *   npm run bench:train -- --dataset beauty [--workers N] [--steps 5] [--backend wasm|cpu|auto] [--threads N] [--plain] [--skip-cluster]
  *
- * `--threads N` sets the wasm backend's threads (default: one per core); run it with 1 and with N
- * back to back to see what the threads bring.
+ * `--workers N` defaults to one per core; `--threads N` sets the wasm backend's threads per worker.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backendDescription, initBackend, type BackendPreference } from '../src-main/engine/backend';
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'auto' },
     'skip-cluster': { type: 'boolean', default: false },
     threads: { type: 'string' },
+    workers: { type: 'string', default: String(availableParallelism()) },
+    plain: { type: 'boolean', default: false },
   },
 });
 if (values.threads) process.env.LLMDIREC_WASM_THREADS = values.threads;
@@ -41,16 +43,19 @@ const data = readSequenceFile(join(datasets, file));
 const steps = Number(values.steps);
 console.log(`dataset ${file}, backend ${backendDescription()}, ${steps} timed steps per variant (after one warm-up step); CPU shared with other work: timings are noisy`);
 
+const workerCounts = [...new Set([1, Number(values.workers)])];
+
 interface Variant {
   name: string;
   overrides: Partial<TrainingSettings>;
   plain?: boolean;
 }
 
-async function msPerStep(model: 'sasrec' | 'indirec', v: Variant): Promise<{ ms: number; stepsPerEpoch: number }> {
+async function msPerStep(model: 'sasrec' | 'indirec', v: Variant, workers: number): Promise<{ ms: number; stepsPerEpoch: number }> {
   kernelOptions.explicitTranspose = !v.plain;
-  const settings = { ...resolveSettings(file!, { model, kmeansRedo: 1, kmeansIterations: 2, ...v.overrides }), lastQueryOnly: !v.plain };
+  const settings = { ...resolveSettings(file!, { model, kmeansRedo: 1, kmeansIterations: 2, workers, ...v.overrides }), lastQueryOnly: !v.plain };
   const trainer = new Trainer(data, settings);
+  await trainer.startWorkers();
   trainer.beginEpoch(16384); // (indirec: a quick clustering of some samples so conditions exist; not timed here)
   trainer.trainStep(trainer.batchIds(0));
   const t0 = performance.now();
@@ -63,33 +68,39 @@ async function msPerStep(model: 'sasrec' | 'indirec', v: Variant): Promise<{ ms:
 }
 
 const variants: Variant[] = [
-  { name: 'plain padded', overrides: { trimPadding: false }, plain: true },
-  { name: 'engine, one trimmed batch', overrides: { lengthGroups: 1 } },
+  ...(values.plain ? [{ name: 'plain padded', overrides: { trimPadding: false }, plain: true }] : []),
   { name: 'engine (default: length groups)', overrides: {} },
   { name: 'engine + length buckets', overrides: { lengthBuckets: true } },
 ];
 
 const rows: Record<string, string | number>[] = [];
-let clusteringSeconds = 0;
+const clusteringSeconds = new Map<number, number>();
 if (!values['skip-cluster']) {
-  const trainer = new Trainer(data, resolveSettings(file, { model: 'indirec' }));
-  const t0 = performance.now();
-  const c = trainer.cluster();
-  clusteringSeconds = (performance.now() - t0) / 1000;
-  console.log(`clustering pass (encode ${trainer.samples.count} samples + K-means K=${trainer.settings.intents}, ${trainer.settings.kmeansRedo}×${trainer.settings.kmeansIterations} iterations): ${clusteringSeconds.toFixed(1)} s, ${c.sizes.filter((n) => n > 0).length} non-empty clusters`);
-  const e0 = performance.now();
-  const m = await trainer.evaluate('test');
-  console.log(`full evaluation of ${m.users} users (untrained weights, timing only): ${((performance.now() - e0) / 1000).toFixed(1)} s`);
-  trainer.dispose();
+  for (const workers of workerCounts) {
+    const trainer = new Trainer(data, resolveSettings(file, { model: 'indirec', workers }));
+    await trainer.startWorkers();
+    const t0 = performance.now();
+    const c = trainer.cluster();
+    clusteringSeconds.set(workers, (performance.now() - t0) / 1000);
+    console.log(`clustering pass, ${workers} worker(s) (encode ${trainer.samples.count} samples + K-means K=${trainer.settings.intents}, ${trainer.settings.kmeansRedo}×${trainer.settings.kmeansIterations} iterations): ${clusteringSeconds.get(workers)!.toFixed(1)} s, ${c.sizes.filter((n) => n > 0).length} non-empty clusters`);
+    if (workers === 1) {
+      const e0 = performance.now();
+      const m = await trainer.evaluate('test');
+      console.log(`full evaluation of ${m.users} users (untrained weights, timing only): ${((performance.now() - e0) / 1000).toFixed(1)} s`);
+    }
+    trainer.dispose();
+  }
 }
 for (const model of ['sasrec', 'indirec'] as const) {
-  let baseline = 0;
   for (const v of variants) {
-    const { ms, stepsPerEpoch } = await msPerStep(model, v);
-    if (v.plain) baseline = ms;
-    const epochSeconds = (ms * stepsPerEpoch) / 1000 + (model === 'indirec' ? clusteringSeconds : 0);
-    rows.push({ model, variant: v.name, 'ms/step': Math.round(ms), 'speed-up vs plain': (baseline / ms).toFixed(2), 'projected epoch (min)': (epochSeconds / 60).toFixed(1) });
-    console.log(JSON.stringify(rows[rows.length - 1]));
+    let single = 0;
+    for (const workers of v.plain ? [1] : workerCounts) {
+      const { ms, stepsPerEpoch } = await msPerStep(model, v, workers);
+      if (workers === 1) single = ms;
+      const epochSeconds = (ms * stepsPerEpoch) / 1000 + (model === 'indirec' ? (clusteringSeconds.get(workers) ?? 0) : 0);
+      rows.push({ model, variant: v.name, workers, 'ms/step': Math.round(ms), 'scaling efficiency': (single / (workers * ms)).toFixed(2), 'projected epoch (min)': (epochSeconds / 60).toFixed(1) });
+      console.log(JSON.stringify(rows[rows.length - 1]));
+    }
   }
 }
 console.table(rows);

@@ -80,7 +80,9 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
   let trainer: Trainer;
   try {
     const tableFactory = controls.tableFactory ?? tableFactoryFor(db, run.dataset, s);
-    trainer = new Trainer(sequencesFromStore(db, run.dataset), s, { tableFactory });
+    // Replica workers rebuild a custom table from the same store; a table passed in by the caller has no source.
+    const tableSource = controls.tableFactory ? undefined : { dbFile: db.name, dataset: run.dataset };
+    trainer = new Trainer(sequencesFromStore(db, run.dataset), s, { tableFactory, tableSource });
   } catch (error) {
     updateRun(db, runId, { status: 'failed', error: error instanceof Error ? error.message : String(error), finishedAt: new Date().toISOString() });
     throw error;
@@ -94,7 +96,7 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
       stopping = JSON.parse(metadata.earlyStopping ?? '{"bad":0}') as EarlyStopping;
       controls.log?.(`Resuming ${runId} at epoch ${trainer.epoch} from ${lastFile}`);
     }
-    controls.log?.(`Training ${s.model} on ${run.dataset} with the ${backendDescription()} backend: ${trainer.samples.count} samples, ${trainer.stepsPerEpoch} steps per epoch`);
+    controls.log?.(`Training ${s.model} on ${run.dataset} with the ${backendDescription()} backend on ${trainer.workers} worker${trainer.workers > 1 ? 's' : ''}: ${trainer.samples.count} samples, ${trainer.stepsPerEpoch} steps per epoch`);
     /** Validates the current model as epoch `epoch`'s snapshot; keeps it as the best checkpoint if it improved (§10). */
     const validate = async (epoch: number): Promise<RankingMetrics> => {
       const valid = await trainer.evaluate('valid', controls.signal);

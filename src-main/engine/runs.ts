@@ -3,6 +3,7 @@
  * (train-worker.ts) and relays its progress and metrics into the JobRunner's event stream, so the
  * UI draws live curves. Cancel and pause are messages to the worker, not a kill.
  */
+import { availableParallelism } from 'node:os';
 import { ApiError } from '../api/contracts/common';
 import type { JobContext, JobRunner } from '../api/jobs';
 import type { Db } from '../store/db';
@@ -90,6 +91,9 @@ export function startRun(ctx: RunContext, request: StartRunRequest): { jobId: st
   } catch (error) {
     throw new ApiError('validation', `Invalid training settings: ${error instanceof Error ? error.message : String(error)}`);
   }
+  // One worker per core unless asked; the run records the count, so a resumed run (on any machine)
+  // continues with the workers that its dropout streams depend on.
+  settings = { ...settings, workers: Math.min(settings.workers ?? availableParallelism(), settings.batchSize) };
   // Fixes what the settings refer to (LLMDiRec: the embedding set) before the run is recorded; a
   // dataset without a complete embedding set fails here, with what to run first.
   const prepared = prepareTable(ctx.db, request.dataset, settings);

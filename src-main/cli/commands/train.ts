@@ -64,10 +64,12 @@ export const trainCommands: Command[] = [
       variant: { type: 'string', description: 'llmdirec: full | ca | ca-no-align | no-align | concat | weighted (Table 4)', valueName: 'v' },
       epochs: { type: 'string', description: 'Epochs (default 50)', valueName: 'n' },
       seed: { type: 'string', description: 'Seed (default 2022)', valueName: 'n' },
+      workers: { type: 'string', description: 'Worker threads sharing each step (default: one per core; exact, see the engine README)', valueName: 'n' },
       set: { type: 'string', multiple: true, description: 'Any setting, repeatable (llmdirec runs presets lists them)', valueName: 'key=value' },
     },
     async run(args, service, io) {
-      const settings = { ...parseSettingAssignments(settingPairs(args)), ...llmdirecFlags(args) };
+      const workers = optionalNumber(args, 'workers');
+      const settings = { ...parseSettingAssignments(settingPairs(args)), ...llmdirecFlags(args), ...(workers !== undefined ? { workers } : {}) };
       const { jobId, runId } = await service.call('runs.start', {
         dataset: requireString(args, 'dataset'),
         model: model(args),
@@ -104,7 +106,7 @@ export const trainCommands: Command[] = [
       const runId = requirePositional(args, 'Give a run id (llmdirec runs list)');
       const run = await service.call('runs.show', { runId });
       if (args.json) return printJson(io, run);
-      io.out(`${run.id}: ${run.model} on ${run.dataset}, ${run.status}, backend ${run.backend ?? '-'}, ${run.epochsDone}/${run.epochs} epochs, best epoch ${run.bestEpoch === undefined ? '-' : epochNumber(run.bestEpoch)}, ${run.trainSeconds.toFixed(0)} s training`);
+      io.out(`${run.id}: ${run.model} on ${run.dataset}, ${run.status}, backend ${run.backend ?? '-'} on ${String(run.settings.workers ?? 1)} worker(s), ${run.epochsDone}/${run.epochs} epochs, best epoch ${run.bestEpoch === undefined ? '-' : epochNumber(run.bestEpoch)}, ${run.trainSeconds.toFixed(0)} s training`);
       if (run.embedding) {
         const e = run.embedding;
         io.out(`LLMDiRec ${String(run.settings.variant)} (fusion ${String(run.settings.fusion)}, alignWeight ${String(run.settings.alignWeight)}): embedding set ${e.embeddingSetId} = ${e.provider}/${e.model} (${e.dims}-d), template ${e.template} v${e.templateVersion}, ${e.itemsWithText} items with text`);

@@ -126,11 +126,12 @@ describe('LLMDiRec runs', () => {
     expect(stability.pairs[0]!.ari).toBeLessThanOrEqual(1);
 
     // Interrupted in its second epoch (cancel between steps), then resumed in the worker: the same
-    // result as an uninterrupted in-thread run, so the fused table's parameters came back too.
-    const prepared = prepareTable(db, 'ring', resolveSettings('ring', { ...tiny, model: 'llmdirec', variant: 'w/ CA', epochs: 3 }));
+    // result as an uninterrupted in-thread run, so the fused table's parameters came back too. Both on
+    // two workers (the dropout streams depend on the count): resume is exact for data-parallel runs.
+    const prepared = prepareTable(db, 'ring', resolveSettings('ring', { ...tiny, model: 'llmdirec', variant: 'w/ CA', epochs: 3, workers: 2 }));
     const reference = createRun(db, file, 'ring', prepared.settings, prepared.embedding);
     const expected = await executeRun(db, reference.id);
-    const victim = startRun(ctx, { dataset: 'ring', model: 'llmdirec', epochs: 3, settings: { ...tiny, variant: 'w/ CA' } });
+    const victim = startRun(ctx, { dataset: 'ring', model: 'llmdirec', epochs: 3, settings: { ...tiny, variant: 'w/ CA', workers: 2 } });
     const off = jobs.onEvent((e) => {
       if (e.type === 'progress' && e.jobId === victim.jobId && e.message?.startsWith('epoch 2/')) jobs.cancel(victim.jobId);
     });
