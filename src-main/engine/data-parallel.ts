@@ -8,7 +8,7 @@
  * the small per-step plan travels as a message. Workers meet at a barrier on an Atomics counter;
  * a worker that fails records its message and releases everyone waiting, who then throw it.
  */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Worker } from 'node:worker_threads';
 import type { SequenceData } from './data';
 import type { RowExchange, ShardResult, StepPlan } from './train-step';
@@ -156,21 +156,23 @@ export class Exchange {
   }
 
   /**
-   * Rank 0, once the replicas have written theirs: the sum of every rank's gradient (its own first, then ranks 1 … parties−1, the same
-   * order every step) as flat arrays per parameter, and the summed loss shares.
+   * Rank 0, once the replicas have written theirs: the sum of every rank's gradient (its own first,
+   * then ranks 1 … parties−1, the same order every step; added on the backend, the shares consumed)
+   * and the summed loss shares.
    */
-  sumShares(own: ShardResult, parties: number): { grads: Map<string, Float32Array>; parts: Record<string, number> } {
+  sumShares(own: ShardResult, parties: number, shapes: Map<string, number[]>): { grads: Map<string, tf.Tensor>; parts: Record<string, number> } {
     this.barrier(parties); // every replica has written its share
     const { names, offsets, sizes, total } = this.layout;
-    const grads = new Map<string, Float32Array>();
+    const grads = new Map<string, tf.Tensor>();
     names.forEach((name, j) => {
-      const mine = own.grads.get(name);
-      let sum: Float32Array | undefined = mine ? (mine.dataSync() as Float32Array).slice() : undefined;
+      let sum = own.grads.get(name);
       for (let k = 1; k < parties; k++) {
         if (!this.flags[k * names.length + j]) continue;
-        sum ??= new Float32Array(sizes[j]!);
-        const from = this.grads.subarray(k * total + offsets[j]!, k * total + offsets[j]! + sizes[j]!);
-        for (let i = 0; i < sum.length; i++) sum[i]! += from[i]!;
+        const from = this.grads.slice(k * total + offsets[j]!, k * total + offsets[j]! + sizes[j]!);
+        const share = tf.tensor(from, shapes.get(name)!, 'float32');
+        const next = sum ? tf.add(sum, share) : share;
+        if (sum) tf.dispose([sum, share]);
+        sum = next;
       }
       if (sum) grads.set(name, sum);
     });

@@ -130,6 +130,10 @@ export class Trainer {
     }
   }
 
+  private shapes(): Map<string, number[]> {
+    return new Map([...this.model.variables()].map(([name, v]) => [name, v.shape]));
+  }
+
   private requirePool(): ReplicaPool | undefined {
     if (this.workers > 1 && !this.pool) throw new Error(`This trainer uses ${this.workers} workers: await startWorkers() first`);
     return this.pool;
@@ -248,14 +252,7 @@ export class Trainer {
     if (pool) pool.post(vars, { type: 'step', plan });
     return this.asRankZero(() => {
       const share = shardGradients(this.model, s, this.source, plan, 0, pool?.exchange.rows(plan.shards));
-      let grads = share.grads;
-      let parts = share.parts;
-      if (pool && plan.shards > 1) {
-        const summed = pool.exchange.sumShares(share, plan.shards);
-        tf.dispose([...share.grads.values()]);
-        grads = new Map([...summed.grads].map(([name, g]) => [name, tf.tensor(g, vars.get(name)!.shape, 'float32')]));
-        parts = summed.parts;
-      }
+      const { grads, parts } = pool && plan.shards > 1 ? pool.exchange.sumShares(share, plan.shards, this.shapes()) : share;
       const gradNorm = this.optimizer.apply(grads);
       tf.dispose([...grads.values()]);
       const weight: Record<string, number> = { rec: s.recWeight, diff: s.diffWeight, cl: s.clWeight }; // the table's own term comes weighted
