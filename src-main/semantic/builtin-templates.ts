@@ -1,3 +1,4 @@
+import type { Attributes } from '../api/contracts/datasets';
 import type { PromptTemplate } from './templates';
 
 /**
@@ -57,4 +58,39 @@ export function builtinTemplateFor(datasetName: string): string | undefined {
   // The demo catalogue (store/demo.ts) is Amazon-like: title, brand, price, description.
   if (n === 'demo') return 'beauty';
   return undefined;
+}
+
+/** Attributes that identify rather than describe an item (never embedded): ids, and the demo's planted ground truth. */
+const NOT_DESCRIPTIVE = /(^|_)id$|^intent$/i;
+const GENERIC_ATTRIBUTES = 8;
+
+function described(value: Attributes[string] | undefined): boolean {
+  if (value === undefined || value === null) return false;
+  if (Array.isArray(value)) return value.some((v) => v.trim() !== '');
+  return typeof value !== 'string' || value.trim() !== '';
+}
+
+/**
+ * A template for a dataset that no paper template fits, over the attributes its items have: one
+ * clause "<attribute> is <VALUE>" per attribute (the most covered first, at most 8; lists written
+ * "a, b"), empty ones dropped per item. Undefined when the items have no descriptive attribute.
+ */
+export function genericTemplate(items: readonly Attributes[]): PromptTemplate | undefined {
+  const coverage = new Map<string, { items: number; list: boolean }>();
+  for (const attributes of items) {
+    for (const [key, value] of Object.entries(attributes)) {
+      if (NOT_DESCRIPTIVE.test(key) || !described(value)) continue;
+      const c = coverage.get(key) ?? { items: 0, list: false };
+      coverage.set(key, { items: c.items + 1, list: c.list || Array.isArray(value) });
+    }
+  }
+  const keys = [...coverage.keys()].sort((a, b) => coverage.get(b)!.items - coverage.get(a)!.items || a.localeCompare(b)).slice(0, GENERIC_ATTRIBUTES);
+  if (!keys.length) return undefined;
+  const placeholders: Record<string, string[]> = {};
+  const clauses = keys.map((key, k) => {
+    const name = `A${k + 1}_${key.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
+    placeholders[name] = [coverage.get(key)!.list ? `list(${key})` : key];
+    return `${key.replace(/_/g, ' ')} is <${name}>`;
+  });
+  return { text: `The item has the following attributes: \n ${clauses.join('; ')}.`, placeholders, missing: 'drop-clause' };
 }

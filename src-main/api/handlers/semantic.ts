@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { builtinTemplateFor } from '../../semantic/builtin-templates';
+import { builtinTemplateFor, genericTemplate } from '../../semantic/builtin-templates';
 import { deleteEmbeddingSet, embedDataset, listEmbeddingSets } from '../../semantic/embedding-store';
 import { openProvider } from '../../semantic/providers';
 import { describeRetry, HTTP_DEFAULTS } from '../../semantic/providers/http';
@@ -20,14 +20,22 @@ function resolveTemplate(db: Db, ref: TemplateRef): PromptTemplate {
   return 'inline' in ref ? ref.inline : getTemplate(db, ref.name, ref.version);
 }
 
-/** The template an embed run uses: the one named, else the paper's template for the dataset. */
+/**
+ * The template an embed run uses: the one named, else the paper's template for the dataset, else a
+ * generic template over the attributes the dataset's items have (saved as "<dataset>-generic",
+ * versioned like any template, so its embedding set names what it was made from).
+ */
 export function templateNameFor(db: Db, dataset: string, template: string | undefined): string {
   const name = template ?? builtinTemplateFor(dataset);
-  if (!name) {
+  if (name) return name;
+  const generic = genericTemplate([...itemAttributes(db, dataset).values()].map((i) => i.attributes));
+  if (!generic) {
     const names = listTemplates(db).map((t) => t.name).join(', ');
-    throw new ApiError('validation', `No paper template matches "${dataset}": choose one with --template (${names}).`);
+    throw new ApiError('validation', `No paper template matches "${dataset}" and its items have no attributes to describe them: import an items file with the dataset (--items), or choose a template with --template (${names}).`);
   }
-  return name;
+  const genericName = `${dataset.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-generic`;
+  saveTemplate(db, genericName, generic);
+  return genericName;
 }
 
 export const semanticHandlers: HandlerTable<SemanticMethod> = {
@@ -57,6 +65,7 @@ export const semanticHandlers: HandlerTable<SemanticMethod> = {
     const jobId = jobs.start('embed', `Embed ${request.dataset} with ${request.provider}`, async (job) => {
       // The body starts inside jobs.start(): give the caller a turn to subscribe before the first log line.
       await new Promise((resolve) => setImmediate(resolve));
+      if (!request.template && !builtinTemplateFor(request.dataset)) job.log(`No paper template matches "${request.dataset}": using the generic template "${template}" over its item attributes (llmdirec templates show ${template})`);
       for (const warning of check.issues) job.log(`Template "${template}": ${warning.message}`, 'warn');
       const http = { timeoutMs: (request.timeoutSeconds ?? HTTP_DEFAULTS.timeoutMs / 1000) * 1000, retries: request.retries ?? HTTP_DEFAULTS.retries };
       const provider = await openProvider(spec, { pooling: request.pooling, ...http, onRetry: (notice) => job.log(describeRetry(notice), 'warn') });

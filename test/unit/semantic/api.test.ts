@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract } from '../../../src-main/api/contract';
+import { templateNameFor } from '../../../src-main/api/handlers/semantic';
 import type { Service } from '../../../src-main/api/service';
 import { formatShare } from '../../../src-main/cli/commands/semantic';
 import type { EmbeddingProvider } from '../../../src-main/semantic/providers/types';
@@ -57,7 +58,22 @@ describe('semantic API methods', () => {
     await expect(service.call('embeddings.embed', { dataset: 'Yelp', template: 'typo' })).rejects.toThrow(/Unknown placeholder <NAEM>/);
     const { jobId } = await service.call('datasets.import', { format: 'sr-txt', name: 'shop', source: join(dir, 'y.txt'), options: { kcore: 0 } });
     await service.context.jobs.wait(jobId);
-    await expect(service.call('embeddings.embed', { dataset: 'shop' })).rejects.toThrow(/No paper template matches "shop"/);
+    await expect(service.call('embeddings.embed', { dataset: 'shop' })).rejects.toThrow(/No paper template matches "shop" and its items have no attributes/);
+  });
+
+  it('embeds a dataset no paper template fits with a generic template over its attributes', async () => {
+    const { jobId } = await service.call('datasets.import', { format: 'sr-txt', name: 'Places', source: join(dir, 'y.txt'), items: join(dir, 'y.tsv'), options: { kcore: 0 } });
+    await service.context.jobs.wait(jobId);
+    const name = templateNameFor(service.context.db, 'Places', undefined);
+    expect(name).toBe('places-generic');
+    const preview = await service.call('templates.preview', { dataset: 'Places', template: { name } });
+    // Ids are left out; empty attributes drop their clause; the list attribute is written "a, b".
+    expect(preview.map((r) => r.text)).toEqual([
+      'The item has the following attributes:\n title snippet idgenrec is greek diner; categories is Diners, Greek.',
+      'The item has the following attributes:\n title snippet idgenrec is pizza place.',
+    ]);
+    expect(templateNameFor(service.context.db, 'Places', undefined)).toBe(name); // the same template again, not a new version
+    expect((await service.call('templates.get', { name })).versions).toHaveLength(1);
   });
 
   it('never rounds partial coverage to 0 % or 100 %', () => {
