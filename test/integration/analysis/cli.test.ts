@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenize } from '../../../src-main/analysis/terms';
-import { main } from '../../../src-main/cli/main';
+import { runCli as run } from '../../fixtures/cli';
 import { openDb } from '../../../src-main/store/db';
 import { createDemoDataset } from '../../../src-main/store/demo';
 import { embedDataset } from '../../../src-main/semantic/embedding-store';
@@ -27,12 +27,6 @@ const hashedWords: EmbeddingProvider = {
   close: async () => undefined,
 };
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), interactive: false });
-  return { code, out, err };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'llmdirec-analysis-cli-'));
 const dbFile = join(dir, 'w.sqlite');

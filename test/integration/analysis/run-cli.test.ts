@@ -4,16 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRunner } from '../../../src-main/api/jobs';
 import { createService } from '../../../src-main/api/service';
-import { main } from '../../../src-main/cli/main';
+import { runCli as run } from '../../fixtures/cli';
 import { openDb } from '../../../src-main/store/db';
 import { createDemoDataset } from '../../../src-main/store/demo';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), interactive: false });
-  return { code, out, err };
-}
 
 /** `llmdirec intents` and `llmdirec report` on a one-epoch SASRec run of the demo dataset (small model, CPU). */
 const dir = mkdtempSync(join(tmpdir(), 'llmdirec-run-cli-'));

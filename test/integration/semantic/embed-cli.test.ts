@@ -3,18 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../../src-main/api/contracts/common';
-import { main } from '../../../src-main/cli/main';
+import { runCli as run } from '../../fixtures/cli';
 import { loadSemanticTable } from '../../../src-main/semantic/embedding-store';
 import { openWorkstation } from '../../../src-main/workstation';
 import { fakeVector, startEmbeddingServer, type EmbeddingServer } from '../../unit/semantic/fixtures/embedding-server';
 import { writeTinyOnnxModel } from '../../unit/semantic/fixtures/tiny-onnx-model';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), interactive: false });
-  return { code, out, err };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'llmdirec-embed-cli-'));
 const db = join(dir, 'w.sqlite');

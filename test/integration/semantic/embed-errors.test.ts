@@ -6,15 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../../src-main/cli/main';
+import { runCli as run } from '../../fixtures/cli';
 import { startEmbeddingServer, type EmbeddingServer } from '../../unit/semantic/fixtures/embedding-server';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), interactive: false });
-  return { code, out, err };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'llmdirec-embed-errors-'));
 const db = join(dir, 'w.sqlite');

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src-main/cli/main';
+import { runCli as run } from '../../fixtures/cli';
 import { initBackend } from '../../../src-main/engine/backend';
 import { RecommenderModel } from '../../../src-main/engine/model';
 import { Rng } from '../../../src-main/engine/rng';
@@ -19,12 +19,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const data = join(dir, 'tiny.txt');
 const NUM_ITEMS = 6;
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), interactive: false });
-  return { code, out, err };
-}
 
 /** A small reference-format SASRec checkpoint; `poison` sets that many values of one tensor to NaN/±Inf. */
 function checkpoint(name: string, poison?: { tensor: string; count: number }): string {
