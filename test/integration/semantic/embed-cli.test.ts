@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../../src-main/api/contracts/common';
-import { runCli as run } from '../../fixtures/cli';
+import { importTinyBeauty, runCli as run } from '../../fixtures/cli';
 import { loadSemanticTable } from '../../../src-main/semantic/embedding-store';
 import { openWorkstation } from '../../../src-main/workstation';
 import { fakeVector, startEmbeddingServer, type EmbeddingServer } from '../../unit/semantic/fixtures/embedding-server';
@@ -16,10 +16,7 @@ let server: EmbeddingServer;
 
 beforeAll(async () => {
   server = await startEmbeddingServer({ slowMs: 3000 });
-  writeFileSync(join(dir, 'beauty.txt'), '1 1 2 3\n2 2 3 1\n3 3 1 2\n');
-  writeFileSync(join(dir, 'beauty.tsv'), 'item_id\tasin\ttitle_snippet_idgenrec\n1\tB01\tnail lacquer\n2\tB02\teye shadow\n3\tB03\t\n');
-  const imported = await run('--db', db, 'dataset', 'import', '--format', 'sr-txt', '--name', 'Beauty', '--kcore', '0', join(dir, 'beauty.txt'), '--items', join(dir, 'beauty.tsv'));
-  expect(imported.code).toBe(0);
+  expect(await importTinyBeauty(dir, db)).toBe(0);
 });
 afterAll(async () => {
   await server.close();

@@ -2,11 +2,11 @@
  * Issue #12: what `llmdirec embed` says when an endpoint hangs, returns an all-zero vector, or the
  * user presses Ctrl-C. Everything runs against the fake server on 127.0.0.1.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli as run } from '../../fixtures/cli';
+import { importTinyBeauty, runCli as run } from '../../fixtures/cli';
 import { startEmbeddingServer, type EmbeddingServer } from '../../unit/semantic/fixtures/embedding-server';
 
 
@@ -18,10 +18,7 @@ const embed = (model: string, ...more: string[]) =>
 
 beforeAll(async () => {
   server = await startEmbeddingServer({ slowMs: 3000 });
-  writeFileSync(join(dir, 'beauty.txt'), '1 1 2 3\n2 2 3 1\n3 3 1 2\n');
-  writeFileSync(join(dir, 'beauty.tsv'), 'item_id\tasin\ttitle_snippet_idgenrec\n1\tB01\tnail lacquer\n2\tB02\teye shadow\n3\tB03\t\n');
-  const imported = await run('--db', db, 'dataset', 'import', '--format', 'sr-txt', '--name', 'Beauty', '--kcore', '0', join(dir, 'beauty.txt'), '--items', join(dir, 'beauty.tsv'));
-  expect(imported.code).toBe(0);
+  expect(await importTinyBeauty(dir, db)).toBe(0);
 });
 afterAll(async () => {
   await server.close();
