@@ -139,10 +139,11 @@ export function updateRun(
 }
 
 /** Sets a run's epoch budget (resuming it then trains up to that many epochs from its last checkpoint). */
-export function setRunEpochs(db: Db, id: string, epochs: number): void {
+/** Changes the settings a resumed run continues with: its epoch budget, its worker count. */
+export function patchRunSettings(db: Db, id: string, patch: { epochs?: number; workers?: number }): void {
   const run = getRun(db, id);
   if (!run) throw new Error(`No run ${id}`);
-  db.prepare('UPDATE runs SET config_json = ?, updated_at = ? WHERE id = ?').run(JSON.stringify({ ...run.settings, epochs }), new Date().toISOString(), id);
+  db.prepare('UPDATE runs SET config_json = ?, updated_at = ? WHERE id = ?').run(JSON.stringify({ ...run.settings, ...patch }), new Date().toISOString(), id);
 }
 
 /** Records this process as the one training the run (called where training starts). */

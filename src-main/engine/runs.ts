@@ -8,7 +8,7 @@ import { ApiError } from '../api/contracts/common';
 import type { JobContext, JobRunner } from '../api/jobs';
 import type { Db } from '../store/db';
 import { datasetId } from '../store/datasets';
-import { createRun, getRun, setRunEpochs, trainingElsewhere, updateRun, type RunRecord } from './run-store';
+import { createRun, getRun, patchRunSettings, trainingElsewhere, updateRun, type RunRecord } from './run-store';
 import type { FromTrainWorker, ToTrainWorker } from './train-worker';
 import { resolveSettings } from './settings';
 import { prepareTable } from './table-kinds';
@@ -108,7 +108,7 @@ export function startRun(ctx: RunContext, request: StartRunRequest): { jobId: st
  * uninterrupted run of `epochs` would train; the final epoch is always validated (run-loop.ts), so an
  * old final epoch stays among the best-checkpoint candidates.
  */
-export function resumeRun(ctx: RunContext, runId: string, epochs?: number): { jobId: string; runId: string } {
+export function resumeRun(ctx: RunContext, runId: string, epochs?: number, workers?: number): { jobId: string; runId: string } {
   const run = getRun(ctx.db, runId);
   if (!run) throw new ApiError('not_found', `No run ${runId}`);
   if (trainingHere(ctx.jobs, runId)) throw new ApiError('conflict', `Run ${runId} is already running`);
@@ -119,10 +119,12 @@ export function resumeRun(ctx: RunContext, runId: string, epochs?: number): { jo
     // An unfinished run may also stop where it is (epochs = epochs done): it is then validated and tested.
     const least = run.status === 'succeeded' ? run.epochsDone + 1 : run.epochsDone;
     if (epochs < least) throw new ApiError('validation', `Run ${runId} has already trained ${run.epochsDone} epochs: give ${least === run.epochsDone ? 'at least' : 'more than'} that`);
-    setRunEpochs(ctx.db, runId, epochs);
+    patchRunSettings(ctx.db, runId, { epochs });
   } else if (run.status === 'succeeded') {
     throw new ApiError('conflict', `Run ${runId} has already finished (give a larger epoch count to train it further)`);
   }
+  // Dropout masks depend on the worker count, so from here on the run is reproducible for the new count.
+  if (workers !== undefined) patchRunSettings(ctx.db, runId, { workers });
   updateRun(ctx.db, runId, { status: 'queued' });
   return { jobId: launch(ctx, getRun(ctx.db, runId)!, epochs !== undefined ? 'Extend' : 'Resume'), runId };
 }

@@ -97,8 +97,8 @@ export const runMethods = {
     output: JobStarted.extend({ runId: z.string() }),
   }),
   'runs.resume': method({
-    summary: 'Continues an interrupted, failed or cancelled run from its last checkpoint (a job); `epochs` sets its budget: more trains it (also a finished one) further, as many as done finishes it where it is.',
-    input: z.object({ runId: RunId, epochs: z.number().int().min(1).max(10000).optional() }).strict(),
+    summary: 'Continues an interrupted, failed or cancelled run from its last checkpoint (a job); `epochs` sets its budget: more trains it (also a finished one) further, as many as done finishes it where it is; `workers` changes its worker count from here on.',
+    input: z.object({ runId: RunId, epochs: z.number().int().min(1).max(10000).optional(), workers: z.number().int().min(1).max(64).optional() }).strict(),
     output: JobStarted.extend({ runId: z.string() }),
   }),
   'runs.export': method({

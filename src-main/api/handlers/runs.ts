@@ -52,7 +52,7 @@ function asUserError<T>(work: () => T): T {
 export const runHandlers: HandlerTable<RunMethod> = {
   'runs.presets': () => ({ defaults: { ...defaultSettings }, presets: { ...datasetPresets }, llmdirec: { defaults: { ...llmdirecDefaults }, variants: { ...llmdirecVariants } } }),
   'runs.start': (request, ctx) => startRun(ctx, request),
-  'runs.resume': ({ runId, epochs }, ctx) => resumeRun(ctx, runId, epochs),
+  'runs.resume': ({ runId, epochs, workers }, ctx) => resumeRun(ctx, runId, epochs, workers),
   'runs.export': ({ runId, file }, { db }) => asUserError(() => exportRun(db, runId, file)),
   'runs.import': ({ file, dataset }, { db, dbFile, jobs }) => asUserError(() => summary(importRun(db, dbFile, file, dataset), jobs)),
   'runs.list': ({ dataset }, { db, jobs }) => listRuns(db, dataset).map((r) => summary(r, jobs)),

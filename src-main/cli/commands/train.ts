@@ -125,10 +125,13 @@ export const trainCommands: Command[] = [
     path: ['runs', 'resume'],
     summary: 'Continues an interrupted run from its last checkpoint; --epochs N sets its budget: train it (also a finished one) further to N epochs in all, or finish it where it is.',
     args: '<run-id>',
-    flags: { epochs: { type: 'string', description: 'Epochs in all: more than done trains further; as many as done finishes it (validate, test)', valueName: 'n' } },
+    flags: {
+      epochs: { type: 'string', description: 'Epochs in all: more than done trains further; as many as done finishes it (validate, test)', valueName: 'n' },
+      workers: { type: 'string', description: 'Worker threads from here on (default: the run\'s own count)', valueName: 'n' },
+    },
     async run(args, service, io) {
       const runId = requirePositional(args, 'Give a run id (llmdirec runs list)');
-      const { jobId } = await service.call('runs.resume', { runId, epochs: optionalNumber(args, 'epochs') });
+      const { jobId } = await service.call('runs.resume', { runId, epochs: optionalNumber(args, 'epochs'), workers: optionalNumber(args, 'workers') });
       const result = await followJob(service, jobId, io);
       if (args.json) return printJson(io, result);
       printMetrics(io, pickMetrics((result as { test: Record<string, number> }).test));

@@ -80,10 +80,11 @@ describe('training runs', () => {
     const ctx = { db, dbFile: file, jobs };
     expect(() => resumeRun(ctx, short.id)).toThrow(/already finished/);
     expect(() => resumeRun(ctx, short.id, 2)).toThrow(/already trained 2 epochs: give more than that/);
-    await jobs.wait(resumeRun(ctx, short.id, 3).jobId);
+    expect(short.settings.workers).toBeUndefined();
+    await jobs.wait(resumeRun(ctx, short.id, 3, 1).jobId);
     const extended = getRun(db, short.id)!;
     expect(extended).toMatchObject({ status: 'succeeded', epochsDone: 3 });
-    expect(extended.settings.epochs).toBe(3);
+    expect(extended.settings).toMatchObject({ epochs: 3, workers: 1 });
     expect(runEpochs(db, short.id).map((e) => e.losses)).toEqual(runEpochs(db, reference.id).map((e) => e.losses));
     db.close();
   }, 120_000);
