@@ -60,7 +60,7 @@ export class ApiError extends Error {
   }
 }
 
-export const JobKind = z.enum(['import', 'demo', 'train', 'evaluate', 'embed', 'analysis', 'projection']);
+export const JobKind = z.enum(['import', 'demo', 'train', 'evaluate', 'embed', 'analysis', 'projection', 'export']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const JobState = z.enum(['running', 'paused', 'succeeded', 'failed', 'cancelled']);

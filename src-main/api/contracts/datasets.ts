@@ -40,6 +40,31 @@ export const ImportRequest = z
   .strict();
 export type ImportRequest = z.output<typeof ImportRequest>;
 
+/** `dataset export`: a stored dataset written in another tool's format (RecBole atomic files, docs/recbole.md). */
+export const ExportRequest = z
+  .object({
+    format: z.literal('recbole'),
+    name: Name,
+    /** Folder on the computer running the workstation; created if missing. Files are named after the dataset. */
+    folder: z.string().min(1),
+    /** Embedding set whose vectors go to `<name>.itememb`: its id, 'latest' or 'provider/model'; none when absent. */
+    embeddingSet: z.union([z.number().int().min(1), z.string().min(1)]).optional(),
+  })
+  .strict();
+export type ExportRequest = z.output<typeof ExportRequest>;
+
+export const ExportResult = z.object({
+  name: z.string(),
+  folder: z.string(),
+  files: z.array(z.object({ file: z.string(), rows: z.number().int() })),
+  /** The .inter column that orders each user's interactions: real timestamps, or positions where the dataset has none. */
+  timeField: z.enum(['timestamp', 'order']),
+  /** The RecBole config (yaml) that loads these files. */
+  config: z.string(),
+  embeddingSet: z.object({ id: z.number().int(), provider: z.string(), model: z.string(), dims: z.number().int() }).optional(),
+});
+export type ExportResult = z.infer<typeof ExportResult>;
+
 export const DatasetStats = z.object({
   name: z.string(),
   users: z.number().int(),
@@ -87,6 +112,11 @@ export const datasetMethods = {
     output: DatasetStats,
   }),
   'datasets.import': method({ summary: 'Imports a dataset (a job).', input: ImportRequest, output: JobStarted }),
+  'datasets.export': method({
+    summary: 'Writes a dataset as RecBole atomic files (.inter, .item, item embeddings, a config) into a folder (a job; its result is an ExportResult).',
+    input: ExportRequest,
+    output: JobStarted,
+  }),
   'datasets.createDemo': method({
     summary: 'Creates the embedded synthetic demo dataset with planted intents (a job).',
     input: z.object({ name: Name.default('demo'), replace: z.boolean().default(false) }).strict(),

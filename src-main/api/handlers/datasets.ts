@@ -8,6 +8,9 @@ import {
   pageItems,
 } from '../../store/datasets';
 import { importDataset } from '../../store/import';
+import { exportRecbole, type ItemVectors } from '../../store/export/recbole';
+import { loadSemanticTable } from '../../semantic/embedding-store';
+import { resolveEmbeddingSet } from '../../semantic/llmdirec';
 import type { Attributes } from '../contracts/datasets';
 import { ApiError } from '../contracts/common';
 import type { HandlerTable } from '../service';
@@ -16,6 +19,7 @@ type DatasetMethod =
   | 'datasets.list'
   | 'datasets.stats'
   | 'datasets.import'
+  | 'datasets.export'
   | 'datasets.createDemo'
   | 'datasets.delete'
   | 'datasets.items'
@@ -32,6 +36,21 @@ export const datasetHandlers: HandlerTable<DatasetMethod> = {
         signal: job.signal,
         onProgress: (phase, fraction) => job.progress(Math.round(fraction * 1000) / 10, 100, phase),
       }),
+      { dataset: request.name },
+    );
+    return { jobId };
+  },
+  'datasets.export': (request, { db, jobs }) => {
+    getDatasetStats(db, request.name); // a missing dataset or embedding set is refused before any job starts
+    const set = request.embeddingSet === undefined ? undefined : resolveEmbeddingSet(db, request.name, request.embeddingSet);
+    const jobId = jobs.start(
+      'export',
+      `Export ${request.name} as RecBole atomic files`,
+      async (job) => {
+        const vectors: ItemVectors | undefined = set && { ...loadSemanticTable(db, request.name, set.id), label: `embedding set ${set.id} (${set.provider}/${set.model})` };
+        const result = await exportRecbole(db, request.name, request.folder, { vectors, signal: job.signal, onProgress: (done, total, message) => job.progress(done, total, message) });
+        return { ...result, ...(set ? { embeddingSet: { id: set.id, provider: set.provider, model: set.model, dims: set.dims } } : {}) };
+      },
       { dataset: request.name },
     );
     return { jobId };

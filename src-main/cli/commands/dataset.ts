@@ -1,4 +1,4 @@
-import type { CsvColumns, DatasetSummary, ImportRequest } from '../../api/contracts/datasets';
+import type { CsvColumns, DatasetSummary, ExportResult, ImportRequest } from '../../api/contracts/datasets';
 import { ImportFormat } from '../../api/contracts/datasets';
 import { ApiError } from '../../api/contracts/common';
 import { followJob, optionalNumber, printJson, printTable, requirePositional, requireString, type Command } from '../command';
@@ -46,6 +46,35 @@ export const datasetCommands: Command[] = [
       else {
         io.out(`Imported "${summary.name}" in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
         printTable(io, [summary], statsColumns);
+      }
+    },
+  },
+  {
+    path: ['dataset', 'export'],
+    args: '<name>',
+    summary: 'Write a dataset as RecBole atomic files (.inter, .item, item embeddings, a RecBole config) into a folder.',
+    flags: {
+      format: { type: 'string', description: 'Output format: recbole', valueName: 'format' },
+      out: { type: 'string', description: 'Folder to write into (created if missing)', valueName: 'folder' },
+      'embedding-set': { type: 'string', description: "Also write an embedding set's vectors for RecBole's preload_weight: an id, latest or provider/model", valueName: 'ref' },
+    },
+    async run(args, service, io) {
+      const name = requirePositional(args, 'Missing the dataset name: llmdirec dataset export --format recbole <name> --out <folder>');
+      const format = requireString(args, 'format');
+      if (format !== 'recbole') throw new ApiError('validation', `--format must be recbole (got "${format}")`);
+      const set = args.flags['embedding-set'] as string | undefined;
+      const { jobId } = await service.call('datasets.export', {
+        format,
+        name,
+        folder: requireString(args, 'out'),
+        embeddingSet: set === undefined ? undefined : /^\d+$/.test(set) ? Number(set) : set,
+      });
+      const result = (await followJob(service, jobId, io)) as ExportResult;
+      if (args.json) printJson(io, result);
+      else {
+        io.out(`Exported "${name}" as RecBole atomic files (ordered by ${result.timeField}):`);
+        printTable(io, result.files, ['file', 'rows']);
+        io.out(`RecBole config: ${result.config} (see docs/recbole.md)`);
       }
     },
   },

@@ -15,7 +15,11 @@ const TYPES: readonly string[] = ['token', 'token_seq', 'float', 'float_seq'];
 /**
  * RecBole atomic files: tab-separated with a `name:type` header (user_id:token, item_id:token,
  * timestamp:float, rating:float in `.inter`; any fields in `.item`, token_seq = space-separated
- * list). Without `items`, a `.item` file next to the `.inter` file is used if present.
+ * list). Without `items`, a `.item` file next to the `.inter` file is used if present. Without a
+ * timestamp, an `order:float` field (what `dataset export --format recbole` writes for datasets
+ * without timestamps) orders each user's rows; it is not kept as a timestamp. An empty field is
+ * a value the item does not have. A field starting with a double quote is unquoted as RecBole's
+ * reader (pandas) does.
  */
 export async function importRecbole(source: string, items: string | undefined, ctx: ImporterContext): Promise<InteractionLog> {
   const log = new InteractionLog();
@@ -23,21 +27,26 @@ export async function importRecbole(source: string, items: string | undefined, c
   let itemAt = -1;
   let timeAt = -1;
   let ratingAt = -1;
+  let orderAt = -1;
+  const order: number[] = [];
   for await (const [line, row, header] of atomicRows(source, { signal: ctx.signal, onBytes: ctx.onBytes })) {
     if (userAt < 0) {
       userAt = fieldIndex(header, 'user_id', source);
       itemAt = fieldIndex(header, 'item_id', source);
       timeAt = header.findIndex((f) => f.name === 'timestamp');
       ratingAt = header.findIndex((f) => f.name === 'rating');
+      orderAt = timeAt < 0 ? header.findIndex((f) => f.name === 'order') : -1;
     }
+    if (orderAt >= 0) order.push(number(row[orderAt]!, header[orderAt]!, source, line));
     const time = timeAt >= 0 ? number(row[timeAt]!, header[timeAt]!, source, line) : Number.NaN;
     const rating = ratingAt >= 0 ? number(row[ratingAt]!, header[ratingAt]!, source, line) : Number.NaN;
-    const user = row[userAt]!.trim();
-    const item = row[itemAt]!.trim();
+    const user = unquote(row[userAt]!.trim());
+    const item = unquote(row[itemAt]!.trim());
     if (user === '' || item === '') throw new ImportError('Empty user_id or item_id', source, line);
     log.add(user, item, time, rating);
   }
   if (log.length === 0) throw new ImportError('The file has no interactions', source);
+  const ordered = orderAt >= 0 ? inOrder(log, order) : log;
 
   const itemFile = items ?? (source.endsWith('.inter') ? source.slice(0, -'.inter'.length) + '.item' : undefined);
   if (itemFile && (items !== undefined || existsSync(itemFile))) {
@@ -47,20 +56,33 @@ export async function importRecbole(source: string, items: string | undefined, c
       if (idAt < 0) idAt = fieldIndex(header, 'item_id', itemFile);
       const attributes: Attributes = {};
       header.forEach((field, k) => {
-        if (k === idAt) return;
-        const raw = row[k]!;
-        if (field.type === 'float') attributes[field.name] = raw.trim() === '' ? null : number(raw, field, itemFile, line);
+        const raw = unquote(row[k]!);
+        if (k === idAt || raw.trim() === '') return;
+        if (field.type === 'float') attributes[field.name] = number(raw, field, itemFile, line);
         else if (field.type === 'token') attributes[field.name] = raw;
         else attributes[field.name] = raw.split(' ').filter((t) => t !== '');
       });
-      const id = row[idAt]!.trim();
+      const id = unquote(row[idAt]!.trim());
       const seen = firstLine.get(id);
       if (seen !== undefined) throw new ImportError(`item_id "${id}" appears twice (first on line ${seen})`, itemFile, line);
       firstLine.set(id, line);
-      log.itemAttributes.set(id, attributes);
+      ordered.itemAttributes.set(id, attributes);
     }
   }
-  return log;
+  return ordered;
+}
+
+/** pandas' reading of a quoted field (doubled quotes inside are one quote); anything else as it is. */
+function unquote(raw: string): string {
+  return raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw;
+}
+
+/** The log with each user's rows sorted by the order field (stable; users keep their first appearance). */
+function inOrder(log: InteractionLog, order: number[]): InteractionLog {
+  const rows = Array.from({ length: log.length }, (_, k) => k).sort((a, b) => log.users[a]! - log.users[b]! || order[a]! - order[b]! || a - b);
+  const sorted = new InteractionLog();
+  for (const k of rows) sorted.add(log.userIds[log.users[k]!]!, log.itemIds[log.items[k]!]!, Number.NaN, log.ratings[k]!);
+  return sorted;
 }
 
 function fieldIndex(header: Field[], name: string, file: string): number {

@@ -116,6 +116,19 @@ const cases: Case[] = [
     error: /^x\.inter, line 3: timestamp "later" is not a number$/,
   },
   { title: 'recbole: a row with too many fields', format: 'recbole', files: { 'x.inter': 'user_id:token\titem_id:token\n1\t2\n1\t3\t4\n' }, error: /^x\.inter, line 3: Expected 2 tab-separated fields but found 3$/ },
+  {
+    title: 'recbole: an order (the export of a dataset without timestamps) that is not a number',
+    format: 'recbole',
+    files: { 'x.inter': 'user_id:token\titem_id:token\torder:float\nu1\ti1\t0\nu1\ti2\tsecond\n' },
+    error: /^x\.inter, line 3: order "second" is not a number$/,
+  },
+  {
+    title: 'recbole: an .item float field that is not a number',
+    format: 'recbole',
+    files: { 'x.inter': 'user_id:token\titem_id:token\n1\t2\n', 'x.item': 'item_id:token\tprice:float\n2\t3.50 EUR\n' },
+    error: /^x\.item, line 2: price "3\.50 EUR" is not a number$/,
+  },
+  { title: 'recbole: a header field without a type', format: 'recbole', files: { 'x.inter': 'user_id\titem_id:token\n1\t2\n' }, error: /^x\.inter, line 1: Header field "user_id" is not "name:type"/ },
   { title: 'csv: a row with a missing column', format: 'csv', files: { 'x.csv': 'user,item,timestamp\na,1,10\na,2\n' }, error: /^x\.csv, line 3: Expected 3 columns but found 2$/ },
   { title: 'csv: a timestamp that is neither a number nor a date', format: 'csv', files: { 'x.csv': 'a,1,10\na,2,soon\n' }, error: /^x\.csv, line 2: Timestamp "soon" is neither a number nor an ISO date$/ },
   {
