@@ -22,6 +22,26 @@ export interface ItemTable {
   sequenceInput?(ids: tf.Tensor2D): tf.Tensor3D;
   /** Frees tensors the table owns besides its parameters (e.g. a frozen semantic view). */
   dispose?(): void;
+  /** Sizes and likeness of the table's rows and views for the per-epoch diagnostics (diagnostics.ts); `sample` = item rows for the cosine. */
+  viewStatistics?(sample: Int32Array): TableViewStatistics;
+}
+
+/**
+ * What the per-epoch diagnostics record about an item table: mean row norms and mean pairwise
+ * cosine of the (fused) rows; a dual-view table adds its ID view, adapted semantic view, gate and
+ * alignment (1 − cos(e_id, A(s)) averaged over its items with text).
+ */
+export interface TableViewStatistics {
+  fusedNorm: number;
+  fusedCosine: number;
+  idNorm?: number;
+  idCosine?: number;
+  semanticNorm?: number;
+  semanticCosine?: number;
+  gateMean?: number;
+  /** Standard deviation of the gate over items and dimensions. */
+  gateSpread?: number;
+  alignLoss?: number;
 }
 
 /** InDiRec's plain ID table `item_embeddings.weight` ~ N(0, 0.02) (incl. row 0, §3). */

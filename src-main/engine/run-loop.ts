@@ -13,6 +13,7 @@ import type { Db } from '../store/db';
 import { loadSequences } from '../store/datasets';
 import { backendDescription, initBackend } from './backend';
 import type { SequenceData } from './data';
+import { epochDiagnostics, flattenDiagnostics } from './diagnostics';
 import { nonFiniteLoss, nonFiniteTensor, RunDiverged } from './divergence';
 import type { RankingMetrics } from './evaluate';
 import type { ItemTableFactory } from './model';
@@ -137,6 +138,7 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
       // Finite losses can still leave non-finite weights (the last step's update): never save those.
       const broken = nonFiniteTensor(trainer.stateArrays());
       if (broken) throw new RunDiverged({ epoch, step: steps, steps, what: `tensor ${broken.name} has ${broken.count} non-finite values after the epoch's last step` });
+      const diagnostics = epochDiagnostics(trainer); // learning dynamics of the epoch's model (issue #13)
       const valid = epoch % s.validateEvery === 0 || epoch === s.epochs - 1 ? await validate(epoch) : undefined;
       trainSeconds += summary.seconds;
       writeSafetensors(lastFile, trainer.stateArrays(), { runId, epoch: String(trainer.epoch), earlyStopping: JSON.stringify(stopping) });
@@ -150,9 +152,11 @@ export async function executeRun(db: Db, runId: string, controls: RunControls = 
         clusteringSeconds: summary.clustering?.seconds,
         sampleAssignments: summary.clustering?.sampleAssignments,
         sampleSeed: STABILITY_SAMPLE.seed,
+        diagnostics,
       });
       updateRun(db, runId, { epochsDone: trainer.epoch, bestEpoch: stopping.bestEpoch, bestValid: stopping.best, trainSeconds });
       controls.metrics?.('epoch', epoch, { ...summary.losses, seconds: summary.seconds });
+      controls.metrics?.('diagnostics', epoch, flattenDiagnostics(diagnostics));
       controls.log?.(epochLine(epoch, s.epochs, summary.losses, summary.seconds, valid));
       t0 = performance.now();
       stepsTimed = 0;

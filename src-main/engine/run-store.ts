@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Db } from '../store/db';
+import type { EpochDiagnostics } from './diagnostics';
 import type { RankingMetrics } from './evaluate';
 import type { TrainingSettings } from './settings';
 import type { RunEmbedding } from './table-kinds';
@@ -20,6 +21,8 @@ export interface RunEpoch {
   /** Intent of each prefix of the run's fixed seeded sample of training prefixes (same sample every epoch). */
   sampleAssignments?: Int32Array;
   sampleSeed?: number;
+  /** Learning-dynamics diagnostics at the epoch's end (diagnostics.ts). */
+  diagnostics?: EpochDiagnostics;
 }
 
 export interface RunRecord {
@@ -184,8 +187,8 @@ export function unpackAssignments(buf: Buffer, count: number): Int32Array {
 
 export function recordEpoch(db: Db, runId: string, e: RunEpoch): void {
   db.prepare(
-    `INSERT OR REPLACE INTO run_epochs (run_id, epoch, losses_json, valid_json, cluster_sizes_json, seconds, clustering_seconds, assignments, assignments_count, assignments_seed)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO run_epochs (run_id, epoch, losses_json, valid_json, cluster_sizes_json, seconds, clustering_seconds, assignments, assignments_count, assignments_seed, diagnostics_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     runId,
     e.epoch,
@@ -197,6 +200,7 @@ export function recordEpoch(db: Db, runId: string, e: RunEpoch): void {
     e.sampleAssignments ? packAssignments(e.sampleAssignments) : null,
     e.sampleAssignments?.length ?? null,
     e.sampleAssignments ? (e.sampleSeed ?? null) : null,
+    e.diagnostics ? JSON.stringify(e.diagnostics) : null,
   );
 }
 
@@ -221,6 +225,7 @@ export function runEpochs(db: Db, runId: string): RunEpoch[] {
     cluster_sizes_json: string | null;
     seconds: number;
     clustering_seconds: number | null;
+    diagnostics_json: string | null;
   }[];
   return rows.map((r) => ({
     epoch: r.epoch,
@@ -229,6 +234,7 @@ export function runEpochs(db: Db, runId: string): RunEpoch[] {
     clusterSizes: r.cluster_sizes_json ? (JSON.parse(r.cluster_sizes_json) as number[]) : undefined,
     seconds: r.seconds,
     clusteringSeconds: r.clustering_seconds ?? undefined,
+    ...(r.diagnostics_json ? { diagnostics: JSON.parse(r.diagnostics_json) as EpochDiagnostics } : {}),
   }));
 }
 

@@ -80,4 +80,13 @@ export const runMigrations: Migration[] = [
       ALTER TABLE runs ADD COLUMN owner_host TEXT;
     `,
   },
+  {
+    version: 14,
+    name: 'run epochs: learning-dynamics diagnostics',
+    sql: `
+      -- JSON of engine/diagnostics.ts's EpochDiagnostics: item-table norms, cosines and gate, gradient
+      -- norms per loss component and parameter group on a fixed batch, at the epoch's end.
+      ALTER TABLE run_epochs ADD COLUMN diagnostics_json TEXT;
+    `,
+  },
 ];

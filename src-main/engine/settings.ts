@@ -103,11 +103,15 @@ export const TrainingSettings = z
     adapterHidden: z.array(z.number().int().min(1)).max(4).optional(),
     adapterActivation: z.enum(['none', 'gelu']).optional(),
     layerInit: z.enum(['pytorch-default', 'normal']).optional(),
+    /** The frozen semantic rows as embedded ('raw') or centred on their mean ('centered'; docs/experiments.md §5). */
+    semanticInput: z.enum(['raw', 'centered']).optional(),
+    /** The adapter's bias init: nn.Linear's U(±1/√in) ('pytorch-default') or 0 ('zero'; docs/experiments.md §5). */
+    adapterBias: z.enum(['pytorch-default', 'zero']).optional(),
   })
   .strict();
 
 /** The LLMDiRec-only settings; rejected for sasrec/indirec runs. */
-export const llmdirecSettingKeys = ['variant', 'embeddingSetId', 'fusion', 'alignWeight', 'adapterHidden', 'adapterActivation', 'layerInit'] as const;
+export const llmdirecSettingKeys = ['variant', 'embeddingSetId', 'fusion', 'alignWeight', 'adapterHidden', 'adapterActivation', 'layerInit', 'semanticInput', 'adapterBias'] as const;
 
 /**
  * Defaults of an llmdirec run. alignWeight 0.1 keeps λ_align·L_align an order below L_rec at init
@@ -120,6 +124,8 @@ export const llmdirecDefaults = {
   alignWeight: 0.1,
   adapterActivation: 'none',
   layerInit: 'pytorch-default',
+  semanticInput: 'raw',
+  adapterBias: 'pytorch-default',
 } as const;
 
 /** Table 4's variants as data: id → the paper's column name and the settings it implies. */

@@ -97,6 +97,11 @@ export class Trainer {
     }
   }
 
+  /** cluster → sample ids, read-only (the per-epoch diagnostics draw their conditions from it). */
+  get intentMembers(): readonly (readonly number[])[] {
+    return this.members;
+  }
+
   get stepsPerEpoch(): number {
     const n = this.samples.count / this.settings.batchSize;
     return this.settings.dropLast ? Math.floor(n) : Math.ceil(n);

@@ -9,12 +9,14 @@
  * (Row 0 stays InDiRec's row 0; the encoder masks it as a key.)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ItemTable } from '../engine/item-table';
+import type { ItemTable, TableViewStatistics } from '../engine/item-table';
 import { dense, matMul } from '../engine/kernels';
 import type { ItemTableFactory } from '../engine/model';
 import { ParameterSet } from '../engine/parameters';
 import type { Rng } from '../engine/rng';
 import type { SemanticTable } from './embedding-store';
+import { centerSemanticRows, zeroAdapterBiases, type AdapterBias, type SemanticInput } from './fusion-init';
+import { fusedViewStatistics } from './fusion-statistics';
 
 export type FusionKind = 'gated' | 'weighted' | 'concat' | 'crossattn';
 
@@ -42,6 +44,10 @@ export interface SemanticFusionSettings {
    * and its query/key barely learn (measured: 1e-8 change of W_q in two epochs of the test data).
    */
   layerInit: 'pytorch-default' | 'normal';
+  /** The frozen rows as embedded ('raw', the paper) or centred on their mean (fusion-init.ts). */
+  semanticInput: SemanticInput;
+  /** The adapter's biases: nn.Linear's U(±1/√in) ('pytorch-default') or 0 (fusion-init.ts). */
+  adapterBias: AdapterBias;
 }
 
 export const defaultFusionSettings: SemanticFusionSettings = {
@@ -50,6 +56,8 @@ export const defaultFusionSettings: SemanticFusionSettings = {
   alignWeight: 0.1,
   initializerRange: 0.02,
   layerInit: 'pytorch-default',
+  semanticInput: 'raw',
+  adapterBias: 'pytorch-default',
 };
 
 export class FusedItemTable implements ItemTable {
@@ -83,6 +91,7 @@ export class FusedItemTable implements ItemTable {
     this.hasTextRows = new Uint8Array(rows);
     this.hasTextRows.set(semantic.hasText);
     this.hasTextRows[0] = 0;
+    if (this.settings.semanticInput === 'centered') centerSemanticRows(padded, this.hasTextRows, ds);
     this.semantic = tf.tensor2d(padded, [rows, ds]);
     this.semanticT = tf.transpose(this.semantic);
     this.hasText = tf.tensor2d(Float32Array.from(this.hasTextRows), [rows, 1]);
@@ -93,6 +102,7 @@ export class FusedItemTable implements ItemTable {
     const sizes = [ds, ...(this.settings.adapterHidden ?? [Math.max(1, Math.floor(ds / 2))]), dim];
     this.adapterLayers = sizes.length - 1;
     for (let l = 0; l < this.adapterLayers; l++) p.addLinear(`semantic_adapter.${l}`, sizes[l]!, sizes[l + 1]!, init, rng);
+    if (this.settings.adapterBias === 'zero') zeroAdapterBiases(p, this.adapterLayers);
     switch (this.settings.fusion) {
       case 'gated':
         p.addLinear('fusion.gate', 2 * dim, dim, init, rng);
@@ -145,8 +155,8 @@ export class FusedItemTable implements ItemTable {
     return tf.tidy(() => this.adapter((w) => matMul(s, w)));
   }
 
-  /** A(S) for every row of the table. */
-  private adaptTable(): tf.Tensor2D {
+  /** A(S) for every row of the table (the frozen rows as prepared: centred with `semanticInput: 'centered'`). */
+  adaptTable(): tf.Tensor2D {
     return tf.tidy(() => this.adapter((w) => this.frozenProduct(w)));
   }
 
@@ -253,6 +263,23 @@ export class FusedItemTable implements ItemTable {
     const out = means.dataSync() as Float32Array;
     means.dispose();
     return out;
+  }
+
+  /** Norms, likeness, gate and alignment of the views (per-epoch diagnostics; `sample` = item rows for the cosine). */
+  viewStatistics(sample: Int32Array): TableViewStatistics {
+    const views = tf.tidy(() => {
+      const id = this.parameters.get('item_embeddings.weight') as unknown as tf.Tensor2D;
+      const adapted = this.adaptTable();
+      const fused = this.weights();
+      const gate = this.settings.fusion === 'gated' ? (tf.sigmoid(this.linear(tf.concat([id, adapted], 1), 'fusion.gate')) as tf.Tensor2D) : undefined;
+      return { id: tf.clone(id), adapted, fused, ...(gate ? { gate } : {}) };
+    });
+    const withText = Int32Array.from(Array.from(this.hasTextRows.keys()).filter((r) => this.hasTextRows[r]));
+    try {
+      return fusedViewStatistics({ ...views, withText }, sample);
+    } finally {
+      tf.dispose(Object.values(views));
+    }
   }
 
   /** Frees the frozen tensors (the parameters are freed with the model's parameter sets). */

@@ -25,6 +25,10 @@ export const SemanticViewSettings = z
     adapterHidden: z.array(z.number().int().min(1)).max(4).optional(),
     adapterActivation: z.enum(['none', 'gelu']).default(defaultFusionSettings.adapterActivation),
     layerInit: z.enum(['pytorch-default', 'normal']).default(defaultFusionSettings.layerInit),
+    /** 'centered': the frozen rows minus their mean (semantic/fusion-init.ts); 'raw' = as embedded (the paper). */
+    semanticInput: z.enum(['raw', 'centered']).default(defaultFusionSettings.semanticInput),
+    /** 'zero': the adapter's biases start at 0 (semantic/fusion-init.ts). */
+    adapterBias: z.enum(['pytorch-default', 'zero']).default(defaultFusionSettings.adapterBias),
   })
   .strict();
 export type SemanticViewSettings = z.output<typeof SemanticViewSettings>;
@@ -46,6 +50,8 @@ export function llmdirecTableFactory(
       adapterHidden: s.adapterHidden,
       adapterActivation: s.adapterActivation,
       layerInit: s.layerInit,
+      semanticInput: s.semanticInput,
+      adapterBias: s.adapterBias,
       initializerRange: options.initializerRange ?? defaultFusionSettings.initializerRange,
     },
     options.onCreate,
@@ -62,6 +68,8 @@ export function semanticViewOf(settings: TrainingSettings): SemanticViewSettings
     adapterHidden: settings.adapterHidden,
     adapterActivation: settings.adapterActivation,
     layerInit: settings.layerInit,
+    semanticInput: settings.semanticInput,
+    adapterBias: settings.adapterBias,
   });
 }
 

@@ -33,6 +33,30 @@ export const RunSummary = z.object({
   finishedAt: z.string().optional(),
 });
 
+/** Group name → gradient norm (encoder, idTable, adapter, fusion, diffusion, all): engine/diagnostics.ts. */
+const GradientNorms = z.record(z.string(), z.number());
+
+/**
+ * Learning dynamics at an epoch's end (engine/diagnostics.ts): item-table row norms and mean pairwise
+ * cosines (ID view, adapted semantic view, fused rows; gate mean and spread for gated fusion) and
+ * ‖∇(w·L)‖ per loss component and parameter group on a fixed diagnostic batch.
+ */
+export const EpochDiagnostics = z.object({
+  table: z.object({
+    fusedNorm: z.number(),
+    fusedCosine: z.number(),
+    idNorm: z.number().optional(),
+    idCosine: z.number().optional(),
+    semanticNorm: z.number().optional(),
+    semanticCosine: z.number().optional(),
+    gateMean: z.number().optional(),
+    gateSpread: z.number().optional(),
+    alignLoss: z.number().optional(),
+  }),
+  gradients: z.object({ rec: GradientNorms.optional(), diff: GradientNorms.optional(), cl: GradientNorms.optional(), align: GradientNorms.optional() }),
+  batchSize: z.number().int(),
+});
+
 export const RunEpoch = z.object({
   /** 0-based index: the log line of this epoch reads "Epoch ${epoch + 1}/…" (api/epochs.ts). */
   epoch: z.number().int(),
@@ -41,6 +65,7 @@ export const RunEpoch = z.object({
   clusterSizes: z.array(z.number().int()).optional(),
   seconds: z.number(),
   clusteringSeconds: z.number().optional(),
+  diagnostics: EpochDiagnostics.optional(),
 });
 
 /** The embedding set an LLMDiRec run trained with. */

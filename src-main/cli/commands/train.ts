@@ -8,6 +8,7 @@ import { evaluateRanking } from '../../engine/evaluate';
 import { loadReferenceCheckpoint } from '../../engine/model';
 import { parseSettingAssignments } from '../../engine/settings';
 import { epochNumber } from '../../api/epochs';
+import { printDiagnostics } from '../diagnostics';
 import { followJob, optionalNumber, printJson, printTable, requirePositional, requireString, type CliArgs, type CliIO, type Command } from '../command';
 
 const METRICS = ['HR@5', 'HR@10', 'HR@20', 'NDCG@5', 'NDCG@10', 'NDCG@20', 'users'] as const;
@@ -118,6 +119,7 @@ export const trainCommands: Command[] = [
         run.epochLog.map((e) => ({ epoch: epochNumber(e.epoch), ...e.losses, 'valid HR@20': e.valid?.['HR@20'], 'valid NDCG@20': e.valid?.['NDCG@20'], seconds: e.seconds })),
         ['epoch', 'total', 'rec', 'diff', 'cl', ...(run.model === 'llmdirec' ? ['align'] : []), 'valid HR@20', 'valid NDCG@20', 'seconds'],
       );
+      printDiagnostics(io, run.epochLog);
       if (run.test) printMetrics(io, pickMetrics(run.test));
     },
   },
