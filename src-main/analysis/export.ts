@@ -10,8 +10,13 @@ export interface MapAnnotations {
   labels?: readonly string[];
 }
 
+/** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
+export function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
 export function projectionToCsv(result: ProjectionResult, notes: MapAnnotations = {}): string {
-  const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const quote = csvCell;
   const lines = [
     `# ${result.method} map of ${result.indices.length} of ${result.total} points${result.sampled ? ` (seeded sample, seed ${result.seed})` : ''}`,
     'row,id,x,y,prototype,label',

@@ -68,6 +68,20 @@ export const RunSummaryResult = z.object({
 });
 export type RunSummaryResult = z.infer<typeof RunSummaryResult>;
 
+export const RecommendationsExportResult = z.object({
+  file: z.string(),
+  format: z.enum(['csv', 'jsonl']),
+  k: z.number().int(),
+  input: z.enum(['test', 'full']),
+  users: z.number().int(),
+  rows: z.number().int(),
+  skipped: z.number().int(),
+  checkpoint: CheckpointRef,
+  backend: z.string(),
+  seconds: z.number(),
+});
+export type RecommendationsExportResult = z.infer<typeof RecommendationsExportResult>;
+
 const ReportCell = z.object({ mean: z.number().nullable(), std: z.number().nullable(), n: z.number().int(), paper: z.number().nullable() }).nullable();
 
 export const runAnalysisMethods = {
@@ -106,6 +120,25 @@ export const runAnalysisMethods = {
       groundTruth: Item.extend({ rank: z.number().int() }),
       recommendations: z.array(Item.extend({ rank: z.number().int(), score: z.number().nullable(), hit: z.boolean() })),
     }),
+  }),
+  'analysis.exportRecommendations': method({
+    summary:
+      "Every user's (or the listed users') top-K items with scores, texts and tail/head flags, written to a CSV or JSON-lines file as users are scored in batches (a job; its result is a RecommendationsExportResult).",
+    input: z
+      .object({
+        runId: RunId,
+        k: z.number().int().min(1).max(1000).default(20),
+        /** Where to write, on the computer running the workstation; default: the exports folder next to the database. */
+        file: z.string().min(1).optional(),
+        /** Default: from the file's extension (.jsonl, else csv). */
+        format: z.enum(['csv', 'jsonl']).optional(),
+        /** A file of the dataset's user ids, one per line; every user when absent. */
+        usersFile: z.string().min(1).optional(),
+        /** test: the evaluator's test input (all but the last item, whose rank the list shows); full: the whole sequence. */
+        input: z.enum(['test', 'full']).default('test'),
+      })
+      .strict(),
+    output: JobStarted,
   }),
   'analysis.compareRuns': method({
     summary: 'Runs side by side: every group and beyond-accuracy number, with the relative difference to the first run.',

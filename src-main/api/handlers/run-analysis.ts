@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { neighboursOfRow } from '../../analysis/neighbours';
 import { projectInWorker } from '../../analysis/projection-runner';
 import { compareRuns, inspectUser, summarizeRun } from '../../analysis/recommendations';
+import { recommendInWorker } from '../../analysis/recommend-runner';
+import type { RecommendTask } from '../../analysis/recommend-worker';
 import { buildReport, readPaperResults, reportToHtml, reportToMarkdown, type ReportRun } from '../../analysis/report';
 import type { RunOutputs } from '../../analysis/run-outputs';
 import { clusterIntentsInWorker, runOutputsInWorker } from '../../analysis/run-outputs-runner';
@@ -18,7 +20,14 @@ import type { RunIntentsResult, RunSummaryResult } from '../contracts/run-analys
 import type { HandlerTable } from '../service';
 import { checkpointEpochNumber } from '../epochs';
 
-type Method = 'analysis.runIntents' | 'analysis.runNeighbours' | 'analysis.runSummary' | 'analysis.userRecommendations' | 'analysis.compareRuns' | 'analysis.report';
+type Method =
+  | 'analysis.runIntents'
+  | 'analysis.runNeighbours'
+  | 'analysis.runSummary'
+  | 'analysis.userRecommendations'
+  | 'analysis.exportRecommendations'
+  | 'analysis.compareRuns'
+  | 'analysis.report';
 
 /** Engine and store errors → words with a code the UI can act on. */
 async function userError<T>(work: () => Promise<T> | T): Promise<T> {
@@ -152,6 +161,20 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
       const popularity = out.popularity;
       return inspectUser(out.recommendations, userId, seq.subarray(0, seq.length - 1), popularity, itemAttributes(db, out.ref.run.dataset), k);
     }),
+  'analysis.exportRecommendations': (request, { db, dbFile, jobs }) => {
+    const run = getRun(db, request.runId);
+    if (!run) throw new ApiError('not_found', `No run ${request.runId}`);
+    const file = resolve(request.file ?? join(dirname(dbFile), 'exports', `recommendations-${run.id}-top${request.k}.${request.format ?? 'csv'}`));
+    const format = request.format ?? (extname(file).toLowerCase() === '.jsonl' ? 'jsonl' : 'csv');
+    const task: RecommendTask = { dbFile, runId: run.id, k: request.k, file, format, usersFile: request.usersFile, input: request.input };
+    const jobId = jobs.start(
+      'export',
+      `Top-${request.k} recommendations of ${run.model} on ${run.dataset} (${run.id}) to ${file}`,
+      (job) => userError(() => recommendInWorker(task, { signal: job.signal, onProgress: (d, t, m) => job.progress(d, t, m) })),
+      { runId: run.id },
+    );
+    return { jobId };
+  },
   'analysis.compareRuns': ({ runIds, k }, { db, dbFile }) =>
     userError(async () => {
       const outs = [];

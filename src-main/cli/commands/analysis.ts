@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { ItemMapResult } from '../../api/contracts/analysis';
-import type { RunIntentsResult } from '../../api/contracts/run-analysis';
+import type { RecommendationsExportResult, RunIntentsResult } from '../../api/contracts/run-analysis';
+import { csvCell } from '../../analysis/export';
 import { ApiError } from '../../api/contracts/common';
 import { followJob, optionalNumber, printJson, printTable, requireString, type Command } from '../command';
 
@@ -21,7 +22,7 @@ function writeMap(file: string, r: ItemMapResult): void {
     return;
   }
   const labels = new Map(r.prototypes.map((p) => [p.id, p.label]));
-  const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const quote = csvCell;
   const head = `# ${r.map.method} map of ${r.rows.length} of ${r.map.total} items${r.map.sampled ? ` (seeded sample, seed ${r.map.seed})` : ''}`;
   const lines = [head, 'itemId,x,y,prototype,label', ...r.rows.map((p) => `${p.itemId},${p.x},${p.y},${p.prototype},${quote(labels.get(p.prototype) ?? '')}`)];
   writeFileSync(file, lines.join('\n') + '\n');
@@ -71,6 +72,37 @@ export const analysisCommands: Command[] = [
         result.prototypes.map((p) => ({ ...p, silhouette: p.silhouette === null ? '-' : p.silhouette.toFixed(4), terms: p.terms.slice(0, 5).join(', '), topItems: p.topItems.slice(0, 3).map((i) => i.text).join('; ') })),
         ['id', 'size', 'label', 'silhouette', 'terms', 'topItems'],
       );
+    },
+  },
+  {
+    path: ['recommend'],
+    summary: "Every user's top-K items of a run (scores, item texts, tail/head) into a CSV or JSON-lines file, users scored in batches.",
+    flags: {
+      run: { type: 'string', description: 'Run id (llmdirec runs list)', valueName: 'id' },
+      users: { type: 'string', description: "all (default), or a file with one of the dataset's user ids per line", valueName: 'all|file' },
+      k: { type: 'string', description: 'Items per user (default 20)', valueName: 'n' },
+      out: { type: 'string', description: 'Output file: .csv (user_id,rank,item_id,score,text,group) or .jsonl (one user per line)', valueName: 'file' },
+      input: { type: 'string', description: "test (default: the evaluator's input, all but the held-out last item) or full (the whole sequence: what to recommend next)", valueName: 'test|full' },
+    },
+    async run(args, service, io) {
+      const out = requireString(args, 'out');
+      const extension = extname(out).toLowerCase();
+      if (extension !== '.csv' && extension !== '.jsonl') throw new ApiError('validation', `--out must end in .csv or .jsonl (got "${out}")`);
+      const users = (args.flags.users as string | undefined) ?? 'all';
+      const input = (args.flags.input as string | undefined) ?? 'test';
+      if (input !== 'test' && input !== 'full') throw new ApiError('validation', `--input must be test or full (got "${input}")`);
+      const { jobId } = await service.call('analysis.exportRecommendations', {
+        runId: requireString(args, 'run'),
+        k: optionalNumber(args, 'k') ?? 20,
+        file: out,
+        format: extension === '.jsonl' ? 'jsonl' : 'csv',
+        usersFile: users === 'all' ? undefined : users,
+        input,
+      });
+      const r = (await followJob(service, jobId, io)) as RecommendationsExportResult;
+      if (args.json) return printJson(io, r);
+      io.out(`Top-${r.k} of ${r.users} users (${r.rows} rows, ${r.checkpoint.kind} checkpoint, ${r.backend}) in ${r.seconds.toFixed(1)} s → ${r.file}`);
+      if (r.skipped) io.out(`${r.skipped} users with a single item have no test input and are not in the file (use --input full).`);
     },
   },
   {
