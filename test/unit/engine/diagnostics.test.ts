@@ -73,7 +73,7 @@ describe('fused table view statistics', () => {
     const text = [1, 2, 4];
     const a = text.map((r) => lin(S[r]!, W, B));
     const id = text.map((r) => ID[r]!);
-    const g = text.map((r, k) => lin([...id[k]!, ...a[k]!], G, GB).map(sigmoid));
+    const g = text.map((_, k) => lin([...id[k]!, ...a[k]!], G, GB).map(sigmoid));
     const fused = text.map((_, k) => id[k]!.map((x, j) => g[k]![j]! * x + (1 - g[k]![j]!) * a[k]![j]!));
     const gates = g.flat();
     const gateMean = mean(gates);
@@ -166,7 +166,7 @@ describe('epoch diagnostics of a trainer', () => {
     expect(g.align!.fusion).toBe(0); // L_align reads e_id and A(s), not the gate
     expect(g.align!.idTable).toBeGreaterThan(0);
     for (const c of Object.values(g)) {
-      const parts = ['encoder', 'idTable', 'adapter', 'fusion', 'diffusion'].map((k) => c![k]! ** 2).reduce((a, b) => a + b, 0);
+      const parts = (['encoder', 'idTable', 'adapter', 'fusion', 'diffusion'] as const).map((k) => c![k] ** 2).reduce((a, b) => a + b, 0);
       expect(c!.all).toBeCloseTo(Math.sqrt(parts), 6);
     }
     expect(d.table.gateMean).toBeGreaterThan(0);
