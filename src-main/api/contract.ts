@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { analysisMethods } from './contracts/analysis';
 import { datasetMethods } from './contracts/datasets';
 import { jobMethods } from './contracts/jobs';
+import { planMethods } from './contracts/plans';
 import { runAnalysisMethods } from './contracts/run-analysis';
 import { runMethods } from './contracts/runs';
 import { semanticMethods } from './contracts/semantic';
@@ -24,6 +25,7 @@ export const contract = {
   ...semanticMethods,
   ...analysisMethods,
   ...runAnalysisMethods,
+  ...planMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -4,6 +4,7 @@ import { ApiError, type JobEvent } from './contracts/common';
 import { analysisHandlers } from './handlers/analysis';
 import { datasetHandlers } from './handlers/datasets';
 import { jobHandlers } from './handlers/jobs';
+import { planHandlers } from './handlers/plans';
 import { runAnalysisHandlers } from './handlers/run-analysis';
 import { runHandlers } from './handlers/runs';
 import { semanticHandlers } from './handlers/semantic';
@@ -27,6 +28,7 @@ const handlers: HandlerTable<MethodName> = {
   ...semanticHandlers,
   ...analysisHandlers,
   ...runAnalysisHandlers,
+  ...planHandlers,
 };
 
 export interface Service extends WorkstationApi {
