@@ -2,7 +2,8 @@
  * Training speed on a benchmark dataset: ms/step for sasrec and indirec on 1 worker and on N
  * (data-parallel, exact), the clustering pass on each, the projected epoch time (steps + clustering)
  * and the scaling efficiency t₁ / (N·t_N), all measured in the same run; `--plain` adds the plain
- * padded implementation as a baseline for the engine's single-worker optimisations.
+ * padded implementation as a baseline for the engine's single-worker optimisations; "composite ops"
+ * is the engine without its fused layer-norm/GELU/attention kernels (the baseline for those).
  *
  *   npm run bench:train -- --dataset beauty [--workers N] [--steps 5] [--backend wasm|cpu|auto] [--threads N] [--plain] [--skip-cluster]
  *
@@ -15,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backendDescription, initBackend, type BackendPreference } from '../src-main/engine/backend';
 import { readSequenceFile } from '../src-main/engine/data';
+import { fusedOptions } from '../src-main/engine/heap-kernels';
 import { kernelOptions } from '../src-main/engine/kernels';
 import { resolveSettings, type TrainingSettings } from '../src-main/engine/settings';
 import { Trainer } from '../src-main/engine/trainer';
@@ -49,10 +51,19 @@ interface Variant {
   name: string;
   overrides: Partial<TrainingSettings>;
   plain?: boolean;
+  /** false: the composite tfjs ops instead of the fused layer norm, GELU and attention kernels. */
+  fused?: boolean;
+}
+
+/** Sets the fused-kernel switch here and, through the environment, in the replicas started next. */
+function useFused(on: boolean): void {
+  fusedOptions.enabled = on;
+  process.env.LLMDIREC_FUSED = on ? '1' : '0';
 }
 
 async function msPerStep(model: 'sasrec' | 'indirec', v: Variant, workers: number): Promise<{ ms: number; stepsPerEpoch: number }> {
   kernelOptions.explicitTranspose = !v.plain;
+  useFused(v.fused !== false && !v.plain);
   const settings = { ...resolveSettings(file!, { model, kmeansRedo: 1, kmeansIterations: 2, workers, ...v.overrides }), lastQueryOnly: !v.plain };
   const trainer = new Trainer(data, settings);
   await trainer.startWorkers();
@@ -64,12 +75,14 @@ async function msPerStep(model: 'sasrec' | 'indirec', v: Variant, workers: numbe
   const stepsPerEpoch = trainer.stepsPerEpoch;
   trainer.dispose();
   kernelOptions.explicitTranspose = true;
+  useFused(true);
   return { ms, stepsPerEpoch };
 }
 
 const variants: Variant[] = [
   ...(values.plain ? [{ name: 'plain padded', overrides: { trimPadding: false }, plain: true }] : []),
-  { name: 'engine (default: length groups)', overrides: {} },
+  { name: 'engine, composite ops', overrides: {}, fused: false },
+  { name: 'engine (default: length groups, fused kernels)', overrides: {} },
   { name: 'engine + length buckets', overrides: { lengthBuckets: true } },
 ];
 

@@ -8,7 +8,7 @@
  * embedding once per step instead of re-concatenating B rows T times.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { gelu } from './encoder';
+import { gelu } from './fused-ops';
 import { dense } from './kernels';
 import { ParameterSet } from './parameters';
 import type { Rng } from './rng';

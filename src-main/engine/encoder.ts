@@ -9,6 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMul, dense } from './kernels';
+import { gelu, layerNorm } from './fused-ops';
+import { attention, dropoutKeep, fusedAttentionHere } from './fused-attention';
 import { ParameterSet } from './parameters';
 import { padBatch, type PaddedBatch } from './data';
 import type { Rng } from './rng';
@@ -29,18 +31,6 @@ export interface EncodeOptions {
   /** Dropout on (train mode). Requires `rng`. */
   training: boolean;
   rng?: Rng;
-}
-
-const LN_EPS = 1e-12;
-
-function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, LN_EPS))), gamma), beta);
-}
-
-/** GELU, erf form: x·½·(1 + erf(x/√2)). */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
 }
 
 export class SasrecEncoder {
@@ -93,8 +83,12 @@ export class SasrecEncoder {
 
   private dropout(x: tf.Tensor, rate: number, options: EncodeOptions): tf.Tensor {
     if (!options.training || rate <= 0) return x;
+    return tf.dropout(x, rate, undefined, this.seed(options));
+  }
+
+  private seed(options: EncodeOptions): number {
     if (!options.rng) throw new Error('Training-mode encoding needs a random source');
-    return tf.dropout(x, rate, undefined, options.rng.seed());
+    return options.rng.seed();
   }
 
   /**
@@ -116,11 +110,15 @@ export class SasrecEncoder {
       x = layerNorm(x, this.w('LayerNorm.weight'), this.w('LayerNorm.bias'));
       x = this.dropout(x, this.settings.hiddenDropout, options);
 
-      // Additive mask (§3 step 2): (1 − key_ok·causal)·(−10000).
       const keyOk = tf.cast(tf.greater(ids, 0), 'float32'); // [b, w]
-      const causal = tf.linalg.bandPart(tf.ones([w, w]), -1, 0); // lower triangle incl. diagonal
-      const fullMask = tf.mul(tf.sub(1, tf.mul(tf.reshape(keyOk, [b, 1, 1, w]), causal)), -10000); // [b,1,w,w]
-      const lastMask = tf.mul(tf.sub(1, tf.reshape(keyOk, [b, 1, w])), -10000); // [b,1,w]; causal is all-ones for the last query
+      const fused = fusedAttentionHere(dh);
+      // Additive mask (§3 step 2): (1 − key_ok·causal)·(−10000); the fused kernel applies it itself.
+      const causal = fused ? undefined : tf.linalg.bandPart(tf.ones([w, w]), -1, 0); // lower triangle incl. diagonal
+      const fullMask = fused ? undefined : tf.mul(tf.sub(1, tf.mul(tf.reshape(keyOk, [b, 1, 1, w]), causal!)), -10000); // [b,1,w,w]
+      const lastMask = fused ? undefined : tf.mul(tf.sub(1, tf.reshape(keyOk, [b, 1, w])), -10000); // [b,1,w]; causal is all-ones for the last query
+      // tf.dropout's multiplier from the same seed, for the fused kernel: the same masks as the composite.
+      const keep = (queries: number) =>
+        options.training && this.settings.attentionDropout > 0 ? dropoutKeep([b, heads, queries, w], this.settings.attentionDropout, this.seed(options)) : undefined;
 
       const split = (t: tf.Tensor, perm: number[]) => tf.transpose(tf.reshape(t, [b, w, heads, dh]), perm);
       for (let l = 0; l < layers; l++) {
@@ -128,22 +126,29 @@ export class SasrecEncoder {
         const lin = (t: tf.Tensor, n: string) => dense(t, this.w(`${pre}.${n}.weight`) as tf.Tensor2D, this.w(`${pre}.${n}.bias`) as tf.Tensor1D);
         const last = l === layers - 1 && this.settings.lastQueryOnly !== false;
         const k = lin(x, 'attention.key');
-        const v = split(lin(x, 'attention.value'), [0, 2, 1, 3]); // [b,h,w,dh]
         let context: tf.Tensor;
         let residual: tf.Tensor;
-        if (!last) {
+        if (fused) {
+          const v = lin(x, 'attention.value') as tf.Tensor3D;
+          residual = last ? tf.reshape(tf.slice(x, [0, w - 1, 0], [b, 1, d]), [b, d]) : x;
+          const q = tf.reshape(lin(residual, 'attention.query'), [b, last ? 1 : w, d]) as tf.Tensor3D;
+          context = attention({ q, k: k as tf.Tensor3D, v, keyOk: keyOk as tf.Tensor2D, heads, keep: keep(last ? 1 : w) });
+          if (last) context = tf.reshape(context, [b, d]);
+        } else if (!last) {
+          const v = split(lin(x, 'attention.value'), [0, 2, 1, 3]); // [b,h,w,dh]
           const q = split(lin(x, 'attention.query'), [0, 2, 1, 3]); // [b,h,w,dh]
           const kT = split(k, [0, 2, 3, 1]); // [b,h,dh,w]
-          let probs = tf.softmax(tf.add(tf.mul(batchMatMul(q, kT), scale), fullMask));
+          let probs = tf.softmax(tf.add(tf.mul(batchMatMul(q, kT), scale), fullMask!));
           probs = this.dropout(probs, this.settings.attentionDropout, options);
           context = tf.reshape(tf.transpose(batchMatMul(probs, v), [0, 2, 1, 3]), [b, w, d]);
           residual = x;
         } else {
           // Only the last query is read (§3 step 4): scores as a broadcast product, no w×w matrix.
+          const v = split(lin(x, 'attention.value'), [0, 2, 1, 3]); // [b,h,w,dh]
           residual = tf.reshape(tf.slice(x, [0, w - 1, 0], [b, 1, d]), [b, d]);
           const q = tf.reshape(lin(residual, 'attention.query'), [b, heads, 1, dh]);
           const kh = split(k, [0, 2, 1, 3]); // [b,h,w,dh]
-          let probs = tf.softmax(tf.add(tf.mul(tf.sum(tf.mul(q, kh), -1), scale), lastMask)); // [b,h,w]
+          let probs = tf.softmax(tf.add(tf.mul(tf.sum(tf.mul(q, kh), -1), scale), lastMask!)); // [b,h,w]
           probs = this.dropout(probs, this.settings.attentionDropout, options);
           context = tf.reshape(tf.sum(tf.mul(tf.expandDims(probs, -1), v), 2), [b, d]);
         }

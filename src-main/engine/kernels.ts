@@ -8,6 +8,8 @@
  *    `matMul` here transposes explicitly first, in the forward pass and in its gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { attentionKernelConfigs } from './fused-attention';
+import { normKernelConfigs } from './fused-ops';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -91,6 +93,8 @@ export function registerTrainingKernels(backendName: string): void {
       tf.unregisterKernel(name, backendName);
       tf.registerKernel({ ...kernel, kernelFunc });
     }
+    // 5. The encoder's layer norm, GELU and attention as single kernels (fused-ops.ts, fused-attention.ts).
+    for (const config of [...normKernelConfigs(backendName), ...attentionKernelConfigs(backendName)]) tf.registerKernel(config);
   }
   registered.add(backendName);
 }

@@ -1,0 +1,98 @@
+/**
+ * The encoder's layer norm as one kernel with its own gradient on the wasm backend (loops over the
+ * wasm heap, float64 accumulation); other backends run the composite tfjs ops. Attention is fused
+ * the same way in fused-attention.ts.
+ *
+ * Why: a Beauty InDiRec step issued ~9,100 tfjs kernels, each with ~17 µs of engine and tape
+ * bookkeeping besides its work (~150 ms of a ~620 ms step); a composite layer norm is ~30 kernels
+ * forward and backward. Fused: 2.2× faster forward + backward (`npm run bench:kernels`).
+ * The function is INDIREC-SPEC §3's TF-style layer norm: biased variance, eps 1e-12 inside the root.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { fusedHere, onHeap, type KernelArgs } from './heap-kernels';
+
+// ---- layer norm -------------------------------------------------------------------------------
+
+const LN_EPS = 1e-12;
+
+function layerNormForward(args: KernelArgs): tf.TensorInfo[] {
+  const x = (args.inputs as { x: tf.TensorInfo }).x;
+  const d = x.shape[x.shape.length - 1]!;
+  const n = tf.util.sizeFromShape(x.shape) / d;
+  return onHeap(args, ['x', 'gamma', 'beta'], [x.shape, x.shape, [n]], ([xs, gamma, beta], [y, xhat, rstd]) => {
+    for (let r = 0, o = 0; r < n; r++, o += d) {
+      let mean = 0;
+      for (let c = 0; c < d; c++) mean += xs![o + c]!;
+      mean /= d;
+      let variance = 0;
+      for (let c = 0; c < d; c++) variance += (xs![o + c]! - mean) ** 2;
+      const inv = 1 / Math.sqrt(variance / d + LN_EPS);
+      rstd![r] = inv;
+      for (let c = 0; c < d; c++) {
+        const h = (xs![o + c]! - mean) * inv;
+        xhat![o + c] = h;
+        y![o + c] = h * gamma![c]! + beta![c]!;
+      }
+    }
+  });
+}
+
+function layerNormBackward(args: KernelArgs): tf.TensorInfo[] {
+  const dy = (args.inputs as { dy: tf.TensorInfo }).dy;
+  const d = dy.shape[dy.shape.length - 1]!;
+  const n = tf.util.sizeFromShape(dy.shape) / d;
+  return onHeap(args, ['dy', 'xhat', 'rstd', 'gamma'], [dy.shape, [d], [d]], ([g, xhat, rstd, gamma], [dx, dgamma, dbeta]) => {
+    for (let r = 0, o = 0; r < n; r++, o += d) {
+      // dx = rstd · (ĝ − mean(ĝ) − x̂ · mean(ĝ·x̂)), ĝ = dy·γ: exact for the biased variance with eps.
+      let sum = 0;
+      let dot = 0;
+      for (let c = 0; c < d; c++) {
+        const gc = g![o + c]! * gamma![c]!;
+        sum += gc;
+        dot += gc * xhat![o + c]!;
+        dgamma![c] += g![o + c]! * xhat![o + c]!;
+        dbeta![c] += g![o + c]!;
+      }
+      sum /= d;
+      dot /= d;
+      const inv = rstd![r]!;
+      for (let c = 0; c < d; c++) dx![o + c] = inv * (g![o + c]! * gamma![c]! - sum - xhat![o + c]! * dot);
+    }
+  });
+}
+
+const fusedLayerNorm = tf.customGrad(((x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: tf.GradSaveFunc) => {
+  const [y, xhat, rstd] = tf.engine().runKernel('EngineLayerNorm', { x, gamma, beta }) as tf.Tensor[];
+  save([xhat!, rstd!, gamma]);
+  return {
+    value: y!,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sxhat, srstd, sgamma] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const [dx, dgamma, dbeta] = tf.engine().runKernel('EngineLayerNormGrad', { dy, xhat: sxhat, rstd: srstd, gamma: sgamma }) as tf.Tensor[];
+      return [dx!, dgamma!, dbeta!];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;
+
+/** TF-style layer norm over the last axis (biased variance, eps 1e-12 inside the root). */
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+  if (fusedHere('EngineLayerNorm')) return fusedLayerNorm(x, gamma, beta);
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, LN_EPS))), gamma), beta);
+}
+
+// ---- GELU -------------------------------------------------------------------------------------
+
+/**
+ * GELU, erf form: x·½·(1 + erf(x/√2)). Composite on purpose: wasm's Erf kernel is ~5× faster than
+ * any erf written in JS (measured by `npm run bench:kernels`: a fused JS GELU took 173 ms forward +
+ * backward on [5,120, 256] against 32 ms).
+ */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
+}
+
+export const normKernelConfigs = (backendName: string): tf.KernelConfig[] => [
+  { kernelName: 'EngineLayerNorm', backendName, kernelFunc: layerNormForward as tf.KernelFunc },
+  { kernelName: 'EngineLayerNormGrad', backendName, kernelFunc: layerNormBackward as tf.KernelFunc },
+];
