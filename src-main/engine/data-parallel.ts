@@ -10,7 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Worker } from 'node:worker_threads';
-import type { SequenceData } from './data';
+import type { EvaluationCase, SequenceData, Split } from './data';
+import { answerRanks, metricsFromRanks, type EvaluateOptions, type Ranker, type RankingMetrics } from './evaluate';
 import type { RowExchange, ShardResult, StepPlan } from './train-step';
 import type { TrainingSettings } from './settings';
 import { startWorker, workerEntry } from '../workers';
@@ -52,9 +53,10 @@ export interface ExchangeBuffers {
   losses: SharedArrayBuffer;
   rows: SharedArrayBuffer;
   encoded: SharedArrayBuffer;
+  ranks: SharedArrayBuffer;
 }
 
-export function allocateExchange(layout: ParameterLayout, workers: number, batchRows: number, dim: number, samples: number): ExchangeBuffers {
+export function allocateExchange(layout: ParameterLayout, workers: number, batchRows: number, dim: number, samples: number, users: number): ExchangeBuffers {
   return {
     control: new SharedArrayBuffer(4 * 4),
     error: new SharedArrayBuffer(4096),
@@ -64,6 +66,7 @@ export function allocateExchange(layout: ParameterLayout, workers: number, batch
     losses: new SharedArrayBuffer(8 * LOSS_SLOTS * workers),
     rows: new SharedArrayBuffer(4 * 2 * batchRows * dim),
     encoded: new SharedArrayBuffer(4 * samples * dim),
+    ranks: new SharedArrayBuffer(4 * users),
   };
 }
 
@@ -72,6 +75,8 @@ export class Exchange {
   private readonly control: Int32Array;
   readonly params: Float32Array;
   readonly encoded: Float32Array;
+  /** The evaluation's answer ranks, one per user, each written by the rank that computed it. */
+  readonly ranks: Int32Array;
   private readonly grads: Float32Array;
   private readonly flags: Uint8Array;
   private readonly losses: Float64Array;
@@ -88,6 +93,7 @@ export class Exchange {
     this.control = new Int32Array(buffers.control);
     this.params = new Float32Array(buffers.params);
     this.encoded = new Float32Array(buffers.encoded);
+    this.ranks = new Int32Array(buffers.ranks);
     this.grads = new Float32Array(buffers.grads);
     this.flags = new Uint8Array(buffers.gradFlags);
     this.losses = new Float64Array(buffers.losses);
@@ -127,6 +133,13 @@ export class Exchange {
   failure(): string {
     const length = new Int32Array(this.buffers.error, 0, 1)[0]!;
     return `Data-parallel training failed: ${new TextDecoder().decode(new Uint8Array(this.buffers.error, 4, length).slice())}`;
+  }
+
+  /** Stores the ranks a part of the evaluation computed (the others are −1). */
+  writeRanks(part: Int32Array): void {
+    part.forEach((rank, i) => {
+      if (rank >= 0) this.ranks[i] = rank;
+    });
   }
 
   /** The row exchange of a step computed by `parties` ranks. */
@@ -216,6 +229,7 @@ export interface ReplicaInit {
 export type ToReplica =
   | { type: 'step'; version: number; plan: StepPlan }
   | { type: 'encode'; version: number; count: number }
+  | { type: 'rank'; version: number; split: Split }
   | { type: 'stop' };
 export type FromReplica = { type: 'ready' } | { type: 'failed'; message: string };
 
@@ -253,10 +267,26 @@ export class ReplicaPool {
   }
 
   /** Publishes the current parameters and hands the replicas their next task. */
-  post(vars: Map<string, tf.Variable>, task: { type: 'step'; plan: StepPlan } | { type: 'encode'; count: number }): void {
+  post(vars: Map<string, tf.Variable>, task: { type: 'step'; plan: StepPlan } | { type: 'encode'; count: number } | { type: 'rank'; split: Split }): void {
     this.exchange.writeParameters(vars);
     this.version++;
     for (const w of this.replicas) w.postMessage({ ...task, version: this.version } satisfies ToReplica);
+  }
+
+  /**
+   * Full-ranking evaluation split across the workers: each ranks every workers-th user of the
+   * length order (exact: users are independent) and rank 0 computes the metrics of all.
+   */
+  async evaluate(ranker: Ranker & { variables(): Map<string, tf.Variable> }, cases: readonly EvaluationCase[], split: Split, options: EvaluateOptions): Promise<RankingMetrics> {
+    this.post(ranker.variables(), { type: 'rank', split });
+    try {
+      this.exchange.writeRanks(await answerRanks(ranker, cases, { ...options, part: { rank: 0, workers: this.replicas.length + 1 } }));
+    } catch (error) {
+      this.exchange.fail(`worker 0: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+    this.exchange.barrier(this.replicas.length + 1);
+    return metricsFromRanks(this.exchange.ranks.slice(0, cases.length));
   }
 
   dispose(): void {

@@ -46,6 +46,8 @@ export interface EvaluateOptions {
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Data-parallel evaluation: only every `workers`-th case of the length order, from `rank` (the others' ranks are −1). */
+  part?: { rank: number; workers: number };
 }
 
 /** 0-based ranks of each case's answer (ranks ≥ 20 are exact too, not clipped). */
@@ -53,8 +55,13 @@ export async function answerRanks(ranker: Ranker, cases: readonly EvaluationCase
   const batchSize = options.batchSize ?? 512;
   const L = options.maxSeqLength;
   // Users of similar length share a batch so trimming keeps few columns; results are per user, so exact.
-  const order = Array.from(cases.keys()).sort((a, b) => Math.min(cases[a]!.input.length, L) - Math.min(cases[b]!.input.length, L));
+  let order = Array.from(cases.keys()).sort((a, b) => Math.min(cases[a]!.input.length, L) - Math.min(cases[b]!.input.length, L));
   const ranks = new Int32Array(cases.length);
+  if (options.part) {
+    const { rank, workers } = options.part;
+    order = order.filter((_, k) => k % workers === rank); // dealt by length, so every part costs alike
+    ranks.fill(-1);
+  }
   const table = ranker.itemTable(); // [V, D], owned here
   const tableAug = tf.tidy(() => tf.concat([tf.transpose(table), tf.ones([1, table.shape[0]])], 0)) as tf.Tensor2D; // [D+1, V]
   const rows = table.shape[0];

@@ -1,14 +1,16 @@
 /**
  * A replica worker of data-parallel training (data-parallel.ts): builds the model on its own
  * backend, then per message copies the published parameters and computes its rows of a training
- * step, or its chunks of the clustering pass's encodings, meeting rank 0 at the shared barrier.
+ * step, its chunks of the clustering pass's encodings, or its users of an evaluation, meeting rank 0
+ * at the shared barrier.
  * It never updates parameters itself, so replicas cannot drift from rank 0.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from '../store/db';
 import { initBackend, type BackendPreference } from './backend';
-import { sampleInput, trainingSamples } from './data';
+import { leaveOneOutCases, sampleInput, trainingSamples } from './data';
+import { answerRanks } from './evaluate';
 import { Exchange, type FromReplica, type ReplicaInit, type ToReplica } from './data-parallel';
 import { RecommenderModel } from './model';
 import { Rng } from './rng';
@@ -44,6 +46,14 @@ try {
         exchange.writeShare(init.rank, share);
         tf.dispose([...share.grads.values()]);
         exchange.barrier(msg.plan.shards);
+      } else if (msg.type === 'rank') {
+        const options = { maxSeqLength: s.maxSeqLength, batchSize: s.evalBatchSize, part: { rank: init.rank, workers: init.workers } };
+        void answerRanks(model, leaveOneOutCases(init.data, msg.split), options)
+          .then((ranks) => {
+            exchange.writeRanks(ranks);
+            exchange.barrier(init.workers);
+          })
+          .catch((error: unknown) => exchange.fail(`worker ${init.rank}: ${error instanceof Error ? error.message : String(error)}`));
       } else {
         encodeSampleChunks(model, s, source, msg.count, init.rank, init.workers, exchange.encoded);
         exchange.barrier(init.workers);

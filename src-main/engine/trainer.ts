@@ -120,7 +120,7 @@ export class Trainer {
     const vars = this.model.variables();
     const layout = parameterLayout(vars);
     const s = this.settings;
-    const buffers = allocateExchange(layout, this.workers, s.batchSize, s.hiddenSize, this.samples.count);
+    const buffers = allocateExchange(layout, this.workers, s.batchSize, s.hiddenSize, this.samples.count, this.data.sequences.length);
     const exchange = new Exchange(buffers, layout, this.workers, s.batchSize, s.hiddenSize);
     this.pool = await ReplicaPool.start({ workers: this.workers, backend: tf.getBackend(), settings: s, data: this.data, table: this.tableSource, layout, buffers }, exchange);
   }
@@ -294,8 +294,12 @@ export class Trainer {
     return summary;
   }
 
+  /** Full-ranking evaluation (§10), split across the workers. */
   evaluate(split: Split, signal?: AbortSignal): Promise<RankingMetrics> {
-    return evaluateRanking(this.model, leaveOneOutCases(this.data, split), { maxSeqLength: this.settings.maxSeqLength, batchSize: this.settings.evalBatchSize, signal });
+    const options = { maxSeqLength: this.settings.maxSeqLength, batchSize: this.settings.evalBatchSize, signal };
+    const cases = leaveOneOutCases(this.data, split);
+    const pool = this.requirePool();
+    return pool ? pool.evaluate(this.model, cases, split, options) : evaluateRanking(this.model, cases, options);
   }
 
   /** Full training state (model, optimiser, RNG, intents) as named arrays for a checkpoint file. */

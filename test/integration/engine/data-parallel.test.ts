@@ -2,7 +2,8 @@
  * Data-parallel training is exact: with dropout off, 2 and 3 workers give one worker's losses and
  * parameters after 5 steps on the same batches (relative error ≤ 1e-5) for sasrec, indirec and
  * llmdirec; the clustering pass's encodings do not depend on the split; with dropout on, a run is
- * reproducible for its seed and worker count; replicas hold rank 0's parameters after many steps.
+ * reproducible for its seed and worker count; replicas hold rank 0's parameters after many steps;
+ * the evaluation split across the workers gives one thread's metrics.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend';
-import type { SequenceData } from '../../../src-main/engine/data';
+import { leaveOneOutCases, type SequenceData } from '../../../src-main/engine/data';
+import { answerRanks, metricsFromRanks } from '../../../src-main/engine/evaluate';
 import { Rng } from '../../../src-main/engine/rng';
 import { sequencesFromStore } from '../../../src-main/engine/run-loop';
 import { resolveSettings, type TrainingSettings } from '../../../src-main/engine/settings';
@@ -89,6 +91,10 @@ async function train(build: Build, settings: TrainingSettings, steps = 5): Promi
     const encodings = trainer.sampleRepresentations(100);
     const losses = Array.from({ length: steps }, (_, k) => trainer.trainStep(trainer.batchIds(k)));
     const params = new Map([...trainer.model.variables()].map(([name, v]) => [name, v.dataSync().slice() as Float32Array]));
+    // The evaluation split across the workers ranks every user as one thread does (users are independent).
+    const cases = leaveOneOutCases(trainer.data, 'valid');
+    const whole = await answerRanks(trainer.model, cases, { maxSeqLength: settings.maxSeqLength, batchSize: 32 });
+    expect(await trainer.evaluate('valid')).toEqual(metricsFromRanks(whole));
     return { losses, params, encodings, trained: trainer.sampleRepresentations(100) };
   } finally {
     trainer.dispose();
