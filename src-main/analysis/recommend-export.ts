@@ -112,7 +112,7 @@ export async function writeRecommendations(db: Db, request: RecommendationsReque
           });
         }
         const done = Math.min(start + batchSize, chosen.length);
-        control.onProgress?.(done, chosen.length, `Top-${k} of ${done} of ${chosen.length} users`);
+        control.onProgress?.(done, chosen.length, `Top-${k}: ${done} of ${chosen.length} users`);
         await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {

@@ -1,7 +1,8 @@
 /**
  * Web mode: the same renderer and the same contract as the Electron app, served to a browser by a
  * local HTTP server. `POST /api/<method>` with a JSON body answers JSON (errors as
- * `{ error: ApiErrorShape }`), and `GET /api/events` upgrades to a WebSocket carrying JobEvents.
+ * `{ error: ApiErrorShape }`), `GET /api/events` upgrades to a WebSocket carrying JobEvents, and
+ * `GET /api/download/<jobId>` sends the file an export job wrote (download.ts).
  * Guarded by Host/Origin checks and a per-start token (see guard.ts). Any web page can reach it, so
  * every request, however malformed, gets an answer and nothing a client sends can end the process.
  */
@@ -15,6 +16,7 @@ import { ApiError, type ErrorCode } from '../api/contracts/common';
 import { allowedHosts, hostAllowed, newToken, originAllowed, TOKEN_HEADER, tokenMatches } from './guard';
 import { BODY_TOO_LARGE, decodeSegment, parseTarget, readBody, type Refusal } from './request';
 import { refuseSocket, securityHeaders, sendError, sendErrorAndClose, sendJson } from './respond';
+import { sendJobFile } from './download';
 import { serveStatic } from './static';
 
 export interface WebServerOptions {
@@ -110,6 +112,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (noToken) return refuse(res, noToken);
       const method = decodeSegment(url.pathname.slice('/api/'.length));
       if (method === undefined) return refuse(res, { status: 400, message: 'Malformed percent-encoding in the address.' });
+      if (req.method === 'GET' && method.startsWith('download/')) return sendJobFile(service, method.slice('download/'.length), res);
       return handleApi(req, res, method);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, { code: 'validation', message: 'Method not allowed.' });

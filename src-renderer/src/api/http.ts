@@ -64,3 +64,21 @@ export function createHttpApi(token = takeToken()): WorkstationApi {
     },
   };
 }
+
+/**
+ * Web mode: saves the file an export job wrote on the server's machine (which may be a remote GPU
+ * box) to this browser's downloads, through the token-checked `GET /api/download/<jobId>`.
+ */
+export async function downloadJobFile(jobId: string, name: string): Promise<void> {
+  const response = await fetch(`/api/download/${encodeURIComponent(jobId)}`, { headers: { 'X-LLMDiRec-Token': takeToken() } });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { error?: ClientError['shape'] } | null;
+    throw new ClientError(body?.error ?? { code: 'internal', message: `The server answered ${response.status} ${response.statusText}` });
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(url);
+}
