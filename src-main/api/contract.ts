@@ -15,6 +15,7 @@ import { planMethods } from './contracts/plans';
 import { runAnalysisMethods } from './contracts/run-analysis';
 import { runMethods } from './contracts/runs';
 import { semanticMethods } from './contracts/semantic';
+import { systemMethods } from './contracts/system';
 
 export * from './contracts/common';
 
@@ -25,6 +26,7 @@ export const contract = {
   ...semanticMethods,
   ...analysisMethods,
   ...runAnalysisMethods,
+  ...systemMethods,
   ...planMethods,
 } as const;
 

@@ -8,6 +8,7 @@ import { planHandlers } from './handlers/plans';
 import { runAnalysisHandlers } from './handlers/run-analysis';
 import { runHandlers } from './handlers/runs';
 import { semanticHandlers } from './handlers/semantic';
+import { systemHandlers } from './handlers/system';
 import { JobRunner } from './jobs';
 
 /** Everything a handler may use. Built once per process by `createService`. */
@@ -28,6 +29,7 @@ const handlers: HandlerTable<MethodName> = {
   ...semanticHandlers,
   ...analysisHandlers,
   ...runAnalysisHandlers,
+  ...systemHandlers,
   ...planHandlers,
 };
 

@@ -41,3 +41,22 @@ export function tokenMatches(given: unknown, token: string): boolean {
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/** Shortest access token accepted: the generated ones are 32 characters (24 random bytes). */
+export const MIN_TOKEN_LENGTH = 16;
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Why the server must not start with this host and token, or undefined. A short or empty token
+ * (only possible through the API; the CLI always generates one) is refused everywhere, and with
+ * a wording that says what is at stake when the address is reachable from other computers.
+ */
+export function bindRefusal(host: string, token: string): string | undefined {
+  if (token.length >= MIN_TOKEN_LENGTH) return undefined;
+  return isLoopback(host)
+    ? `Refusing to serve with an access token shorter than ${MIN_TOKEN_LENGTH} characters.`
+    : `Refusing to listen on ${host}, an address other computers can reach, without an access token of at least ${MIN_TOKEN_LENGTH} characters: anyone on the network could use the workstation. Leave the token to the server (it makes one per start), or serve on 127.0.0.1 and forward the port over SSH (docs/remote.md).`;
+}

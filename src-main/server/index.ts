@@ -13,7 +13,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { toApiError } from '../api/jobs';
 import type { Service } from '../api/service';
 import { ApiError, type ErrorCode } from '../api/contracts/common';
-import { allowedHosts, hostAllowed, newToken, originAllowed, TOKEN_HEADER, tokenMatches } from './guard';
+import { allowedHosts, bindRefusal, hostAllowed, newToken, originAllowed, TOKEN_HEADER, tokenMatches } from './guard';
 import { BODY_TOO_LARGE, decodeSegment, parseTarget, readBody, type Refusal } from './request';
 import { refuseSocket, securityHeaders, sendError, sendErrorAndClose, sendJson } from './respond';
 import { sendJobFile } from './download';
@@ -59,6 +59,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const { service, rendererDir } = options;
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? newToken();
+  const refusal = bindRefusal(host, token);
+  if (refusal) throw new ApiError('validation', refusal);
   let hosts = new Set<string>();
 
   const log = options.log ?? ((line: string) => console.error(line));

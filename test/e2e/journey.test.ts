@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -34,6 +34,14 @@ describe('analyst journey (web mode)', { skip: reason }, () => {
     await page.reload();
     await page.getByTestId('dataset-table').waitFor();
     assert.equal(await page.getByTestId('error').count(), 0, 'no error after reload');
+  });
+
+  it('shows which machine and compute backend it drives (system.info)', async () => {
+    // The e2e server runs here, so its host name is this machine's.
+    await page.getByTestId('machine-host').waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByTestId('machine-host').innerText(), hostname());
+    assert.match(await page.getByTestId('machine-backend').innerText(), /^(wasm|tensorflow|cpu)\b/);
+    assert.match(await page.getByTestId('machine').innerText(), /^Web mode on /);
   });
 
   it('shows the demo dataset, or says in words why it could not be made', async () => {
@@ -224,6 +232,20 @@ describe('analyst journey (web mode)', { skip: reason }, () => {
     for (const g of ['Overall', 'Tail items', 'Head items', 'Cold users', 'Hot users']) assert.ok(groups.includes(g), g);
     assert.match(await page.getByTestId('beyond-accuracy').innerText(), /Gini@10\s+0\.\d{3}/i);
     await screenshot(page, '13-recommendations');
+  });
+
+  it("exports every user's top-K as a job and offers the file as a download (web mode)", async () => {
+    await page.getByTestId('recs-export-k').fill('10');
+    await page.getByTestId('recs-export-start').click();
+    await page.getByTestId('recs-export-done').waitFor({ timeout: 180_000 });
+    assert.match(await page.getByTestId('recs-export-done').innerText(), /[\d,]+ rows for [\d,]+ users/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('recs-export-download').click()]);
+    assert.match(download.suggestedFilename(), /^recommendations-.*-top10\.csv$/);
+    const lines = readFileSync(await download.path(), 'utf8').trimEnd().split('\n');
+    assert.equal(lines[0], 'user_id,rank,item_id,score,text,group');
+    assert.match(lines[1]!, /^U\d+,1,D\d+,-?\d/);
+    await page.getByTestId('recs-export').scrollIntoViewIfNeeded();
+    await screenshot(page, '13b-recommendations-export');
   });
 
   it('trains a second short run (SASRec) and compares the two', async () => {

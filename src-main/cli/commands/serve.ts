@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { toApiError } from '../../api/jobs';
 import { startWebServer } from '../../server';
+import { isLoopback } from '../../server/guard';
 import { buildRenderer, rendererDir, rendererNeedsBuild } from '../../server/renderer-build';
 import { optionalNumber, type Command } from '../command';
 
@@ -18,7 +19,7 @@ export const serveCommands: Command[] = [
     summary: 'Serve the workstation UI to a browser on this computer (web mode), until Ctrl-C.',
     flags: {
       port: { type: 'string', description: 'Port (default 5174; 0 = any free port)', valueName: 'n' },
-      host: { type: 'string', description: 'Address to listen on (default 127.0.0.1, this computer only)', valueName: 'addr' },
+      host: { type: 'string', description: 'Address to listen on (default 127.0.0.1, this computer only; see docs/remote.md before changing it)', valueName: 'addr' },
       open: { type: 'boolean', description: 'Open the address in the default browser' },
       demo: { type: 'boolean', description: 'Create the demo dataset first when the database has no datasets' },
     },
@@ -33,13 +34,16 @@ export const serveCommands: Command[] = [
           io.err(`Could not create the demo dataset: ${toApiError(error).message}`);
         }
       }
-      const server = await startWebServer({
-        service,
-        rendererDir,
-        host: (args.flags.host as string | undefined) ?? '127.0.0.1',
-        port: optionalNumber(args, 'port') ?? 5174,
-      });
+      const host = (args.flags.host as string | undefined) ?? '127.0.0.1';
+      const server = await startWebServer({ service, rendererDir, host, port: optionalNumber(args, 'port') ?? 5174 });
       io.out(`LLMDiRec Workstation is running. Open: ${server.url}`);
+      if (!isLoopback(host)) {
+        io.err(
+          host === '0.0.0.0' || host === '::'
+            ? `Listening on every interface, but only requests addressed to 127.0.0.1/localhost are answered (DNS-rebinding guard): from another computer, forward the port over SSH (docs/remote.md).`
+            : `Listening on ${host}: other computers can reach it. Every API request needs the token above, but plain HTTP carries it unencrypted; on an untrusted network serve on 127.0.0.1 and forward the port over SSH instead (docs/remote.md).`,
+        );
+      }
       io.err('Press Ctrl-C to stop.');
       if (args.flags.open) openBrowser(server.url);
       await new Promise<void>((resolve) => {
