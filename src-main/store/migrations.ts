@@ -4,6 +4,7 @@
  */
 import { semanticMigrations } from '../semantic/schema';
 import { runMigrations } from '../engine/schema';
+import { planMigrations } from '../plans/schema';
 
 export interface Migration {
   version: number;
@@ -59,4 +60,5 @@ export const migrations: Migration[] = [
   },
   ...runMigrations, // 10–19: training runs, epochs, checkpoints (src-main/engine/schema.ts)
   ...semanticMigrations, // 20–29: prompt templates, embedding cache (src-main/semantic/schema.ts)
+  ...planMigrations, // 30–39: experiment plans and their entries (src-main/plans/schema.ts)
 ];

@@ -60,17 +60,18 @@ export class ApiError extends Error {
   }
 }
 
-export const JobKind = z.enum(['import', 'demo', 'train', 'evaluate', 'embed', 'analysis', 'projection', 'export']);
+export const JobKind = z.enum(['import', 'demo', 'train', 'evaluate', 'embed', 'analysis', 'projection', 'plan', 'export']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const JobState = z.enum(['running', 'paused', 'succeeded', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobState>;
 
 /**
- * What a job works on, as data: the run (training, evaluation, intents, recommendations) or the
- * dataset (import, demo, embedding, maps). Titles are for people; code asks the subject and kind.
+ * What a job works on, as data: the run (training, evaluation, intents, recommendations), the
+ * dataset (import, demo, embedding, maps) or the experiment plan (plan runs). Titles are for people;
+ * code asks the subject and kind.
  */
-export const JobSubject = z.union([z.object({ runId: z.string() }).strict(), z.object({ dataset: z.string() }).strict()]);
+export const JobSubject = z.union([z.object({ runId: z.string() }).strict(), z.object({ dataset: z.string() }).strict(), z.object({ planId: z.number().int() }).strict()]);
 export type JobSubject = z.infer<typeof JobSubject>;
 
 export const JobInfo = z.object({
