@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { attentionKernelConfigs } from './fused-attention';
 import { normKernelConfigs } from './fused-ops';
+import { optimizerKernelConfigs } from './fused-optimizer';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -93,8 +94,9 @@ export function registerTrainingKernels(backendName: string): void {
       tf.unregisterKernel(name, backendName);
       tf.registerKernel({ ...kernel, kernelFunc });
     }
-    // 5. The encoder's layer norm, GELU and attention as single kernels (fused-ops.ts, fused-attention.ts).
-    for (const config of [...normKernelConfigs(backendName), ...attentionKernelConfigs(backendName)]) tf.registerKernel(config);
+    // 5. The encoder's layer norm and attention, and the optimiser's update, as single kernels
+    //    (fused-ops.ts, fused-attention.ts, fused-optimizer.ts).
+    for (const config of [...normKernelConfigs(backendName), ...attentionKernelConfigs(backendName), ...optimizerKernelConfigs(backendName)]) tf.registerKernel(config);
   }
   registered.add(backendName);
 }

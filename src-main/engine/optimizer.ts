@@ -4,6 +4,7 @@
  * The state (moments, step count) is exported for checkpoints so a resumed run continues exactly.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { adamwUpdate, globalNorm } from './fused-optimizer';
 import type { NamedArray } from './safetensors';
 
 export interface AdamWSettings {
@@ -38,25 +39,21 @@ export class AdamW {
    */
   apply(grads: Map<string, tf.Tensor>): number {
     const { learningRate: lr, weightDecay: wd, adamBeta1: b1, adamBeta2: b2, adamEpsilon: eps, clipNorm } = this.settings;
-    const norm = tf.tidy(() => tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))).dataSync()[0]!);
-    const coef = Math.min(1, clipNorm / (norm + 1e-6));
+    const norm = globalNorm([...grads.values()]);
+    const gradientScale = Math.min(1, clipNorm / (norm + 1e-6));
     this.step++;
-    const c1 = 1 - Math.pow(b1, this.step);
-    const c2 = 1 - Math.pow(b2, this.step);
-    tf.tidy(() => {
-      for (const [name, g0] of grads) {
-        const p = this.params.get(name);
-        if (!p) continue;
-        const g = coef < 1 ? tf.mul(g0, coef) : g0;
-        const m = this.m.get(name)!;
-        const v = this.v.get(name)!;
-        m.assign(tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)));
-        v.assign(tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2)));
-        const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), eps));
-        const decayed = wd > 0 ? tf.mul(p, 1 - lr * wd) : p;
-        p.assign(tf.sub(decayed, tf.mul(update, lr)));
-      }
-    });
+    const step = { learningRate: lr, weightDecay: wd, beta1: b1, beta2: b2, epsilon: eps, correction1: 1 - Math.pow(b1, this.step), correction2: 1 - Math.pow(b2, this.step), gradientScale };
+    for (const [name, g] of grads) {
+      const p = this.params.get(name);
+      if (!p) continue;
+      const m = this.m.get(name)!;
+      const v = this.v.get(name)!;
+      const [p1, m1, v1] = adamwUpdate(p, m, v, g, step);
+      p.assign(p1);
+      m.assign(m1);
+      v.assign(v1);
+      tf.dispose([p1, m1, v1]);
+    }
     return norm;
   }
 

@@ -13,6 +13,7 @@ import { fusedAttentionHere } from '../../../src-main/engine/fused-attention';
 import { fusedOptions } from '../../../src-main/engine/heap-kernels';
 import { padBatch } from '../../../src-main/engine/data';
 import { Rng } from '../../../src-main/engine/rng';
+import { AdamW } from '../../../src-main/engine/optimizer';
 import { readFileSync } from 'node:fs';
 // @ts-expect-error: a plain .mjs build script without types
 import { assemble } from '../../../scripts/build-wasm.mjs';
@@ -94,6 +95,32 @@ describe('fused encoder kernels (wasm)', () => {
     }
     encoder.parameters.dispose();
     tf.dispose([table, upstream]);
+  });
+
+  it('AdamW with clipping: parameters, moments and gradient norms equal the composite ops over 3 steps', () => {
+    const run = () => {
+      const params = new Map([['a', tf.tidy(() => tf.variable(tf.randomNormal([7, 5], 0, 1, 'float32', 1)))], ['b', tf.tidy(() => tf.variable(tf.randomNormal([5], 0, 1, 'float32', 2)))]]);
+      const optimizer = new AdamW({ learningRate: 0.01, weightDecay: 0.1, adamBeta1: 0.9, adamBeta2: 0.999, adamEpsilon: 1e-8, clipNorm: 1 }, params);
+      const norms = [1, 2, 3].map((k) => {
+        const grads = new Map([...params].map(([name, p]) => [name, tf.randomNormal(p.shape, 0, k, 'float32', k * 10 + p.size)]));
+        const norm = optimizer.apply(grads); // k ≥ 2: norms above clipNorm, so the clipped path runs
+        tf.dispose([...grads.values()]);
+        return norm;
+      });
+      const state = [...optimizer.toArrays().values(), ...[...params.values()].map((p) => ({ data: p.dataSync() as Float32Array }))];
+      optimizer.dispose();
+      params.forEach((p) => p.dispose());
+      return { norms, state };
+    };
+    const before = tf.memory().numTensors;
+    fusedOptions.enabled = true;
+    const fused = run();
+    fusedOptions.enabled = false;
+    const composite = run();
+    expect(tf.memory().numTensors).toBe(before);
+    fused.norms.forEach((n, k) => expect(n).toBeCloseTo(composite.norms[k]!, 4));
+    expect(fused.norms[2]).toBeGreaterThan(1);
+    fused.state.forEach((a, k) => close(a.data as Float32Array, composite.state[k]!.data as Float32Array, 1e-5));
   });
 
   it('leaves no tensor behind, forward and backward', () => {
