@@ -139,9 +139,9 @@ export class Diffusion {
     return tf.slice(w0, [i * d, 0], [d, w0.shape[1]!]) as tf.Tensor2D;
   }
 
-  /** The denoiser f(x_t, s, t) given the projected condition s·W_s and time t_emb·W_t (+ bias). */
-  private denoise(x: tf.Tensor2D, condProj: tf.Tensor, timeProj: tf.Tensor): tf.Tensor2D {
-    let h: tf.Tensor = tf.add(tf.add(dense(x, this.block(0)), condProj), timeProj);
+  /** The denoiser f(x_t, s, t) given the projections x_t·W_x, s·W_s and t_emb·W_t (+ bias). */
+  private denoise(xProj: tf.Tensor, condProj: tf.Tensor, timeProj: tf.Tensor): tf.Tensor2D {
+    let h: tf.Tensor = tf.add(tf.add(xProj, condProj), timeProj);
     if (this.settings.diffuser === 'mlp2') h = dense(gelu(h), this.w('diffuser.2.weight') as tf.Tensor2D, this.w('diffuser.2.bias') as tf.Tensor1D);
     return h as tf.Tensor2D;
   }
@@ -179,7 +179,7 @@ export class Diffusion {
       const xt = tf.add(tf.mul(x0, tf.tensor2d(a, [b, 1])), tf.mul(noise, tf.tensor2d(s, [b, 1]))) as tf.Tensor2D;
       const keepCol = tf.tensor2d(keep, [b, 1]);
       const cond = tf.add(tf.mul(condition, keepCol), tf.mul(this.w('none_embedding.weight'), tf.sub(1, keepCol)));
-      const predicted = this.denoise(xt, dense(cond, this.block(1)), this.projectTime(steps));
+      const predicted = this.denoise(dense(xt, this.block(0)), dense(cond, this.block(1)), this.projectTime(steps));
       return tf.mean(tf.squaredDifference(x0, predicted)) as tf.Scalar;
     });
   }
@@ -202,20 +202,29 @@ export class Diffusion {
     const seeds = 'initialSeed' in draws ? draws : this.drawSample(draws);
     const w = this.settings.guidance;
     const { coef1, coef2, posteriorVariance } = this.schedule;
-    const fixed = tf.tidy(() => ({ cond: dense(condition, this.block(1)), none: dense(this.w('none_embedding.weight'), this.block(1)) }));
+    const T = this.settings.timesteps;
+    // Everything that does not depend on x, once per pass: the denoiser's x block, both condition
+    // projections and the time projections of all T steps (row n = step n).
+    const fixed = tf.tidy(() => ({
+      xBlock: this.block(0),
+      cond: dense(condition, this.block(1)),
+      none: dense(this.w('none_embedding.weight'), this.block(1)),
+      times: this.projectTime(Int32Array.from({ length: T }, (_, n) => n)),
+    }));
     let x = normalRows(seeds.initialSeed, batchRows, d, rows);
-    for (let n = this.settings.timesteps - 1; n >= 0; n--) {
-      const noiseSeed = n > 0 ? seeds.stepSeeds[this.settings.timesteps - 1 - n]! : 0;
+    for (let n = T - 1; n >= 0; n--) {
+      const noiseSeed = n > 0 ? seeds.stepSeeds[T - 1 - n]! : 0;
       const next = tf.tidy(() => {
-        const time = this.projectTime(Int32Array.of(n));
-        const guided = tf.sub(tf.mul(this.denoise(x, fixed.cond, time), 1 + w), tf.mul(this.denoise(x, fixed.none, time), w));
+        const time = tf.slice(fixed.times, [n, 0], [1, -1]);
+        const xProj = dense(x, fixed.xBlock); // shared by the guided and the unconditional denoiser
+        const guided = tf.sub(tf.mul(this.denoise(xProj, fixed.cond, time), 1 + w), tf.mul(this.denoise(xProj, fixed.none, time), w));
         const mean = tf.add(tf.mul(guided, coef1[n]!), tf.mul(x, coef2[n]!));
         return (n > 0 ? tf.add(mean, tf.mul(normalRows(noiseSeed, batchRows, d, rows), Math.sqrt(posteriorVariance[n]!))) : mean) as tf.Tensor2D;
       });
       x.dispose();
       x = next;
     }
-    tf.dispose([fixed.cond, fixed.none]);
+    tf.dispose(Object.values(fixed));
     return x;
   }
 }
