@@ -10,7 +10,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMul, dense } from './kernels';
 import { gelu, layerNorm } from './fused-ops';
-import { attention, dropoutKeep, fusedAttentionHere } from './fused-attention';
+import { dropout, dropoutKeep } from './dropout';
+import { attention, fusedAttentionHere } from './fused-attention';
 import { ParameterSet } from './parameters';
 import { padBatch, type PaddedBatch } from './data';
 import type { Rng } from './rng';
@@ -83,7 +84,7 @@ export class SasrecEncoder {
 
   private dropout(x: tf.Tensor, rate: number, options: EncodeOptions): tf.Tensor {
     if (!options.training || rate <= 0) return x;
-    return tf.dropout(x, rate, undefined, this.seed(options));
+    return dropout(x, rate, this.seed(options));
   }
 
   private seed(options: EncodeOptions): number {

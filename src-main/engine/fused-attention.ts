@@ -157,11 +157,6 @@ export function attention({ q, k, v, keyOk, heads, keep }: AttentionInput): tf.T
   return fusedAttention(heads, scale, keyOk, keep)(q, k, v) as tf.Tensor3D;
 }
 
-/** tf.dropout's multiplier (same random stream for the same seed): 0 or 1/(1 − rate). */
-export function dropoutKeep(shape: number[], rate: number, seed: number): tf.Tensor {
-  return tf.tidy(() => tf.div(tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', seed), 1 - rate)), 1 - rate));
-}
-
 export const attentionKernelConfigs = (backendName: string): tf.KernelConfig[] => [
   { kernelName: 'EngineAttention', backendName, kernelFunc: attentionForward as tf.KernelFunc },
   { kernelName: 'EngineAttentionGrad', backendName, kernelFunc: attentionBackward as tf.KernelFunc },
