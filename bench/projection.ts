@@ -9,7 +9,7 @@
  */
 import { matrix, type Matrix } from '../src-main/analysis/matrix';
 import { project } from '../src-main/analysis/projection';
-import { normalRandom, seededRandom } from '../src-main/random';
+import { normalRandom, seededRandom } from '../src-main/core/random';
 import { silhouette } from '../src-main/analysis/silhouette';
 
 const args = process.argv.slice(2);

@@ -1,5 +1,5 @@
 import { forEachDistanceBlock, matrix, type Matrix } from './matrix';
-import { seededRandom } from '../random';
+import { seededRandom } from '../core/random';
 
 /**
  * Seeded K-means (k-means++ seeding, Lloyd iterations, blocked distances) for analyses that need a

@@ -1,5 +1,5 @@
 import { matrix, type Matrix } from './matrix';
-import { normalRandom, seededRandom } from '../random';
+import { normalRandom, seededRandom } from '../core/random';
 
 export interface PcaResult {
   /** rows × components scores (the 2-D map for components = 2). */

@@ -1,4 +1,4 @@
-import { runTask, workerEntry } from '../workers';
+import { runTask, workerEntry } from '../core/workers';
 import type { Matrix } from './matrix';
 import type { ProjectionControl, ProjectionRequest, ProjectionResult } from './projection';
 import type { ProjectionTask } from './projection-worker';

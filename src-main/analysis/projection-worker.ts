@@ -4,7 +4,7 @@
  * yields between steps to read it; a synchronous silhouette is stopped by the runner's terminate
  * fallback). One entry file, because the bundled build emits exactly `projection-worker.js`.
  */
-import { serveTask } from '../workers';
+import { serveTask } from '../core/workers';
 import { buildIntentsReport, type IntentsInput, type IntentsOptions, type IntentsReport } from './intents';
 import { project, type ProjectionRequest, type ProjectionResult } from './projection';
 

@@ -1,7 +1,7 @@
 import { kmeans } from './kmeans';
 import { normalizeRows, selectRows, type Matrix, type Metric } from './matrix';
 import { pca } from './pca';
-import { sampleIndices } from '../random';
+import { sampleIndices } from '../core/random';
 import { TSNE, type TsneOptions } from './tsne';
 import { UmapProjection, type UmapOptions } from './umap';
 

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { ApiError } from '../api/contracts/common';
+import { ApiError } from '../core/errors';
 import { initBackend } from '../engine/backend';
 import { padBatch } from '../engine/data';
 import { matMul } from '../engine/kernels';

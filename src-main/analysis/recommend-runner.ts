@@ -1,5 +1,5 @@
 /** Main-thread side of recommend-worker.ts: the export runs in a worker; the handler only starts the job. */
-import { runTask, workerEntry, type TaskControl } from '../workers';
+import { runTask, workerEntry, type TaskControl } from '../core/workers';
 import type { RecommendationsExport } from './recommend-export';
 import type { RecommendTask } from './recommend-worker';
 

@@ -4,7 +4,7 @@
  * writes the file from here as the rows are produced (recommend-export.ts).
  */
 import { openDb } from '../store/db';
-import { serveTask } from '../workers';
+import { serveTask } from '../core/workers';
 import { writeRecommendations, type RecommendationsExport, type RecommendationsRequest } from './recommend-export';
 
 export type RecommendTask = RecommendationsRequest & { dbFile: string };

@@ -3,7 +3,7 @@
  * by run-outputs.ts exactly as when computed in-process); K-means and the intents report run there
  * too. The handlers call these so the UI thread only formats results.
  */
-import { runTask, workerEntry, type TaskControl } from '../workers';
+import { runTask, workerEntry, type TaskControl } from '../core/workers';
 import type { Db } from '../store/db';
 import { runOutputs, type RunOutputs } from './run-outputs';
 import type { ClusteredIntents, RunAnalysisTask } from './run-outputs-worker';

@@ -7,7 +7,7 @@
  *   is O(N²·D)).
  */
 import { openDb } from '../store/db';
-import { serveTask } from '../workers';
+import { serveTask } from '../core/workers';
 import { buildIntentsReport, type IntentsInput, type IntentsOptions, type IntentsReport } from './intents';
 import { kmeans } from './kmeans';
 import type { Matrix } from './matrix';

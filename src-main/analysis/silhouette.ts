@@ -1,5 +1,5 @@
 import { forEachDistanceBlock, selectRows, type Matrix, type Metric } from './matrix';
-import { sampleIndices } from '../random';
+import { sampleIndices } from '../core/random';
 
 export interface SilhouetteOptions {
   metric?: Metric;

@@ -1,7 +1,7 @@
 import { type Matrix, type Metric } from './matrix';
 import { nearestNeighbours } from './neighbours';
 import { pca } from './pca';
-import { normalRandom, seededRandom } from '../random';
+import { normalRandom, seededRandom } from '../core/random';
 import { QuadTree } from './quadtree';
 
 /**

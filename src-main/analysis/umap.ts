@@ -1,6 +1,6 @@
 import { UMAP } from 'umap-js';
 import type { Matrix, Metric } from './matrix';
-import { seededRandom } from '../random';
+import { seededRandom } from '../core/random';
 
 /**
  * UMAP through umap-js (PAIR-code; measured ~6 s for 2,000 and ~12.6 s for 5,000 points here, and no

@@ -14,7 +14,7 @@ import type { EvaluationCase, SequenceData, Split } from './data';
 import { answerRanks, metricsFromRanks, type EvaluateOptions, type Ranker, type RankingMetrics } from './evaluate';
 import type { RowExchange, ShardResult, StepPlan } from './train-step';
 import type { TrainingSettings } from './settings';
-import { startWorker, workerEntry } from '../workers';
+import { startWorker, workerEntry } from '../core/workers';
 
 const COUNT = 0;
 const GENERATION = 1;

@@ -6,7 +6,7 @@
 import { openDb } from '../store/db';
 import type { Split } from './data';
 import { evaluateCheckpoint, evaluateRun, type EvaluationReport } from './run-evaluation';
-import { serveTask } from '../workers';
+import { serveTask } from '../core/workers';
 
 export interface EvaluationTask {
   dbFile: string;

@@ -2,10 +2,10 @@
  * `runs.evaluate` as a job: the evaluation runs in eval-worker.ts with progress and cancel, and the
  * job's result is the same report `evaluateRun` / `evaluateCheckpoint` return.
  */
-import type { JobContext } from '../api/jobs';
+import type { JobContext } from '../core/jobs';
 import type { EvaluationTask } from './eval-worker';
 import type { EvaluationReport } from './run-evaluation';
-import { runTask, workerEntry } from '../workers';
+import { runTask, workerEntry } from '../core/workers';
 
 const evalWorker = workerEntry(import.meta.url, 'eval-worker');
 

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ApiError } from '../api/contracts/common';
+import { ApiError } from '../core/errors';
 import { RunEmbedding, RunEpoch as EpochRecord, RunSummary } from '../api/contracts/runs';
 import type { Db } from '../store/db';
 import { loadSequences } from '../store/datasets';

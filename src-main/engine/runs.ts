@@ -4,15 +4,15 @@
  * UI draws live curves. Cancel and pause are messages to the worker, not a kill.
  */
 import { availableParallelism } from 'node:os';
-import { ApiError } from '../api/contracts/common';
-import type { JobContext, JobRunner } from '../api/jobs';
+import { ApiError } from '../core/errors';
+import type { JobContext, JobRunner } from '../core/jobs';
 import type { Db } from '../store/db';
 import { datasetId } from '../store/datasets';
 import { createRun, getRun, patchRunSettings, trainingElsewhere, updateRun, type RunRecord } from './run-store';
 import type { FromTrainWorker, ToTrainWorker } from './train-worker';
 import { resolveSettings } from './settings';
 import { prepareTable } from './table-kinds';
-import { startWorker, workerEntry } from '../workers';
+import { startWorker, workerEntry } from '../core/workers';
 
 const trainWorker = workerEntry(import.meta.url, 'train-worker');
 

@@ -4,7 +4,7 @@
  * the raw little-endian tensor bytes. F32 (all model tensors) and I32 (run state) are read and written.
  */
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { ApiError } from '../api/contracts/common';
+import { ApiError } from '../core/errors';
 
 export interface NamedArray {
   shape: number[];

@@ -3,8 +3,8 @@
  * presets of §11 as data. `resolveSettings` merges defaults ← preset ← overrides and validates.
  */
 import { z } from 'zod';
-import { ApiError } from '../api/contracts/common';
-import { describeIssues } from '../api/contracts/issues';
+import { ApiError } from '../core/errors';
+import { describeIssues } from '../core/issues';
 
 export const TrainingSettings = z
   .object({

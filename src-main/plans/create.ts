@@ -1,5 +1,5 @@
 /** Creating a plan: validate, name its datasets as the store spells them, expand, store. */
-import { ApiError } from '../api/contracts/common';
+import { ApiError } from '../core/errors';
 import type { Db } from '../store/db';
 import { listDatasets } from '../store/datasets';
 import { expandPlan, validatePlan, type PlanFile } from './format';

@@ -5,8 +5,9 @@
  * for what cannot be known now (a missing embedding set, a crash).
  */
 import { z } from 'zod';
-import { ApiError, Name } from '../api/contracts/common';
-import { describeIssues } from '../api/contracts/issues';
+import { ApiError } from '../core/errors';
+import { Name } from '../core/names';
+import { describeIssues } from '../core/issues';
 import { findVariant, llmdirecVariants, resolveSettings } from '../engine/settings';
 import { locateJsonError } from './json-syntax';
 

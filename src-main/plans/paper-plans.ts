@@ -4,7 +4,7 @@
  * and variants this engine trains; the columns without a counterpart are listed so the plan says
  * what it leaves out (docs/plans.md).
  */
-import { ApiError } from '../api/contracts/common';
+import { ApiError } from '../core/errors';
 import { llmdirecVariants } from '../engine/settings';
 import type { PlanFile } from './format';
 

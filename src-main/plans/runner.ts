@@ -8,9 +8,9 @@
  * - cancelling (Ctrl-C, the UI's Cancel) cancels the runs in flight, which stay resumable.
  */
 import { availableParallelism } from 'node:os';
-import { ApiError } from '../api/contracts/common';
-import { toApiError } from '../api/jobs';
-import type { JobContext } from '../api/jobs';
+import { ApiError } from '../core/errors';
+import { toApiError } from '../core/errors';
+import type { JobContext } from '../core/jobs';
 import { summarizeRun } from '../analysis/recommendations';
 import { runOutputsInWorker } from '../analysis/run-outputs-runner';
 import { getRun } from '../engine/run-store';

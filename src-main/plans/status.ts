@@ -2,7 +2,7 @@
  * Where a plan stands: every entry with its state (read from its run record, store.ts), its run's
  * progress, and the live report over the finished runs.
  */
-import { ApiError } from '../api/contracts/common';
+import { ApiError } from '../core/errors';
 import { getRun, trainingElsewhere, type RunRecord } from '../engine/run-store';
 import { trainingHere, type RunContext } from '../engine/runs';
 import { loadPaperResults } from './paper';

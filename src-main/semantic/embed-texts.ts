@@ -1,5 +1,5 @@
-import { ApiError } from '../api/contracts/common';
-import { throwIfCancelled } from '../api/jobs';
+import { ApiError } from '../core/errors';
+import { throwIfCancelled } from '../core/jobs';
 import type { EmbeddingProvider } from './providers/types';
 
 export interface EmbedTextsOptions {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ApiError } from '../api/contracts/common';
-import { toApiError } from '../api/jobs';
+import { ApiError } from '../core/errors';
+import { toApiError } from '../core/errors';
 import type { Db } from '../store/db';
 import { datasetId, itemAttributes } from '../store/datasets';
 import { describe, embedTexts } from './embed-texts';

@@ -6,7 +6,7 @@
  * `llmdirecTableFactory` turns the stored settings into the engine's `tableFactory`.
  */
 import { z } from 'zod';
-import { ApiError } from '../api/contracts/common';
+import { ApiError } from '../core/errors';
 import type { ItemTableFactory } from '../engine/model';
 import type { TrainingSettings } from '../engine/settings';
 import type { Db } from '../store/db';

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/contracts/common';
+import { ApiError } from '../core/errors';
 import type { Db } from '../store/db';
 import { builtinTemplates } from './builtin-templates';
 import type { MissingValuePolicy, PromptTemplate } from './templates';

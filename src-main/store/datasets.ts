@@ -1,6 +1,6 @@
-import { ApiError } from '../api/contracts/common';
+import { ApiError } from '../core/errors';
 import type { Attributes, DatasetStats, DatasetSummary, ItemRow } from '../api/contracts/datasets';
-import { throwIfCancelled } from '../api/jobs';
+import { throwIfCancelled } from '../core/jobs';
 import type { Db } from './db';
 import type { PreparedDataset } from './import/preprocess';
 

@@ -1,11 +1,11 @@
 import type { Attributes, DatasetSummary } from '../api/contracts/datasets';
-import { throwIfCancelled } from '../api/jobs';
+import { throwIfCancelled } from '../core/jobs';
 import type { Db } from './db';
 import { writeDataset } from './datasets';
 import { DEMO_INTENTS, GENERAL_ITEMS } from './demo-catalogue';
 import { InteractionLog } from './import/interaction-log';
 import { preprocess, type PreparedDataset } from './import/preprocess';
-import { seededRandom } from '../random';
+import { seededRandom } from '../core/random';
 
 export interface DemoOptions {
   name: string;

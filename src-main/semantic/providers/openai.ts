@@ -1,4 +1,4 @@
-import { ApiError } from '../../api/contracts/common';
+import { ApiError } from '../../core/errors';
 import { joinUrl, postJson, type HttpOptions } from './http';
 import type { EmbeddingProvider } from './types';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ApiError } from '../../api/contracts/common';
+import { ApiError } from '../../core/errors';
 import type { FeatureExtractionPipeline } from '@huggingface/transformers';
 import type { EmbeddingProvider } from './types';
 

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ApiError } from '../../api/contracts/common';
+import { ApiError } from '../../core/errors';
 
 const FLUSH_BYTES = 1 << 20;
 

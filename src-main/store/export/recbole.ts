@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Attributes } from '../../api/contracts/datasets';
-import { throwIfCancelled } from '../../api/jobs';
+import { throwIfCancelled } from '../../core/jobs';
 import type { Db } from '../db';
 import { datasetId, getDataset } from '../datasets';
 import { writeFilesTogether, type LineFile } from './line-file';

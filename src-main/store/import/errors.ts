@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { ApiError } from '../../api/contracts/common';
+import { ApiError } from '../../core/errors';
 
 /** A problem in a user's input file: the message names the file and, where known, the line. */
 export class ImportError extends ApiError {

@@ -1,6 +1,6 @@
 import type { CsvColumns, DatasetSummary, ImportFormat, ImportRequest } from '../../api/contracts/datasets';
-import { throwIfCancelled } from '../../api/jobs';
-import { ApiError } from '../../api/contracts/common';
+import { throwIfCancelled } from '../../core/jobs';
+import { ApiError } from '../../core/errors';
 import type { Db } from '../db';
 import { writeDataset } from '../datasets';
 import type { InteractionLog } from './interaction-log';

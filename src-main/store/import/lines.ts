@@ -2,7 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { ImportError } from './errors';
-import { throwIfCancelled } from '../../api/jobs';
+import { throwIfCancelled } from '../../core/jobs';
 
 export type TextEncoding = 'utf-8' | 'latin1' | 'auto';
 

@@ -1,5 +1,5 @@
 import type { Attributes, PreprocessOptions } from '../../api/contracts/datasets';
-import { ApiError } from '../../api/contracts/common';
+import { ApiError } from '../../core/errors';
 import type { InteractionLog } from './interaction-log';
 
 /** A dataset ready to be written: dense 1-based ids, one chronological sequence per user. */

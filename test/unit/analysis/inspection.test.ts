@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildIntentsReport } from '../../../src-main/analysis/intents';
 import { fromRows, matrix } from '../../../src-main/analysis/matrix';
 import { intentsInWorker } from '../../../src-main/analysis/projection-runner';
-import { seededRandom } from '../../../src-main/random';
+import { seededRandom } from '../../../src-main/core/random';
 import { compareRuns, inspectUser, summarizeRun, type RunRecommendations } from '../../../src-main/analysis/recommendations';
 
 const attributes = new Map<number, { attributes: Record<string, unknown> }>(

@@ -3,7 +3,7 @@ import { adjustedRandIndex, stabilityAcrossEpochs } from '../../../src-main/anal
 import { exposureStats, gini } from '../../../src-main/analysis/exposure';
 import { groupMetrics, rankingMetrics, tailItemFlags, userGroupFlags } from '../../../src-main/analysis/groups';
 import { fromRows } from '../../../src-main/analysis/matrix';
-import { seededRandom } from '../../../src-main/random';
+import { seededRandom } from '../../../src-main/core/random';
 import { silhouette } from '../../../src-main/analysis/silhouette';
 
 describe('silhouette', () => {

@@ -3,7 +3,7 @@ import { projectionToCsv, projectionToJson } from '../../../src-main/analysis/ex
 import { matrix, type Matrix } from '../../../src-main/analysis/matrix';
 import { project } from '../../../src-main/analysis/projection';
 import { projectInWorker } from '../../../src-main/analysis/projection-runner';
-import { normalRandom, seededRandom } from '../../../src-main/random';
+import { normalRandom, seededRandom } from '../../../src-main/core/random';
 import { silhouette } from '../../../src-main/analysis/silhouette';
 import { TSNE } from '../../../src-main/analysis/tsne';
 

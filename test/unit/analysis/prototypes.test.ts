@@ -3,7 +3,7 @@ import { fromRows } from '../../../src-main/analysis/matrix';
 import { nearestNeighbours, neighboursOfRow } from '../../../src-main/analysis/neighbours';
 import { pca } from '../../../src-main/analysis/pca';
 import { summarizePrototypes } from '../../../src-main/analysis/prototypes';
-import { seededRandom } from '../../../src-main/random';
+import { seededRandom } from '../../../src-main/core/random';
 import { characteristicTerms, itemText, labelsFromTerms, tokenize } from '../../../src-main/analysis/terms';
 
 describe('terms', () => {

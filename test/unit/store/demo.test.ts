@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getDataset, itemAttributes, loadSequences } from '../../../src-main/store/datasets';
 import { createDemoDataset, generateDemo, NOISE_INTENT } from '../../../src-main/store/demo';
-import { seededRandom } from '../../../src-main/random';
+import { seededRandom } from '../../../src-main/core/random';
 import { DEMO_INTENTS } from '../../../src-main/store/demo-catalogue';
 import { memoryDb, storeSnapshot, userAttributes } from './helpers';
 

@@ -1,7 +1,7 @@
 /** Validation problems in the user's words: which setting, what it must be, what was given. */
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { describeIssues } from '../../../src-main/api/contracts/issues';
+import { describeIssues } from '../../../src-main/core/issues';
 import { resolveSettings } from '../../../src-main/engine/settings';
 
 const Example = z

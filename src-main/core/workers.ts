@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { ApiError } from './api/contracts/common';
+import { ApiError } from './errors';
 
 /**
  * The URL of a worker entry next to `base` (an `import.meta.url`): the `.ts` source under
