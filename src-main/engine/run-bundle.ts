@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ApiError } from '../core/errors';
-import { RunEmbedding, RunEpoch as EpochRecord, RunSummary } from '../api/contracts/runs';
+import { RunEmbedding, RunEpoch as EpochRecord, RunSummary } from './run-schemas';
 import type { Db } from '../store/db';
 import { loadSequences } from '../store/datasets';
 import { loadSemanticTable, listEmbeddingSets } from '../semantic/embedding-store';

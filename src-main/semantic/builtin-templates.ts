@@ -1,4 +1,4 @@
-import type { Attributes } from '../api/contracts/datasets';
+import type { Attributes } from '../store/dataset-schemas';
 import type { PromptTemplate } from './templates';
 
 /**

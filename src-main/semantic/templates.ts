@@ -7,7 +7,7 @@
  *
  * Pure functions only; storage with versions is in `template-store.ts`.
  */
-import type { Attributes } from '../api/contracts/datasets';
+import type { Attributes } from '../store/dataset-schemas';
 
 /** What to do when a placeholder has no value for an item. */
 export type MissingValuePolicy = 'drop-clause' | 'blank';

@@ -1,4 +1,4 @@
-import type { Attributes } from '../api/contracts/datasets';
+import type { Attributes } from '../store/dataset-schemas';
 import { attributeOfSource, placeholdersOf, placeholderValue, renderItemText, sourcesOf, type PromptTemplate } from './templates';
 
 export interface PlaceholderCoverage {

@@ -1,5 +1,5 @@
 import { ApiError } from '../core/errors';
-import type { Attributes, DatasetStats, DatasetSummary, ItemRow } from '../api/contracts/datasets';
+import type { Attributes, DatasetStats, DatasetSummary, ItemRow } from './dataset-schemas';
 import { throwIfCancelled } from '../core/jobs';
 import type { Db } from './db';
 import type { PreparedDataset } from './import/preprocess';

@@ -1,4 +1,4 @@
-import type { Attributes, DatasetSummary } from '../api/contracts/datasets';
+import type { Attributes, DatasetSummary } from './dataset-schemas';
 import { throwIfCancelled } from '../core/jobs';
 import type { Db } from './db';
 import { writeDataset } from './datasets';

@@ -5,7 +5,7 @@
  * `dataset import --format recbole` reads the export back to the same sequences (the round trip is tested).
  */
 import { join } from 'node:path';
-import type { Attributes } from '../../api/contracts/datasets';
+import type { Attributes } from '../dataset-schemas';
 import { throwIfCancelled } from '../../core/jobs';
 import type { Db } from '../db';
 import { datasetId, getDataset } from '../datasets';

@@ -1,4 +1,4 @@
-import type { Attributes } from '../../api/contracts/datasets';
+import type { Attributes } from '../dataset-schemas';
 import { ImportError } from './errors';
 import { InteractionLog } from './interaction-log';
 import { attributes, optionalNumber, price, readRecords, requireString, stringList, text, type JsonRecord } from './records';

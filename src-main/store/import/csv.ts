@@ -1,4 +1,4 @@
-import type { CsvColumns } from '../../api/contracts/datasets';
+import type { CsvColumns } from '../dataset-schemas';
 import { ImportError } from './errors';
 import { InteractionLog } from './interaction-log';
 import { readItemTable } from './item-table';

@@ -1,4 +1,4 @@
-import type { CsvColumns, DatasetSummary, ImportFormat, ImportRequest } from '../../api/contracts/datasets';
+import type { CsvColumns, DatasetSummary, ImportFormat, ImportRequest } from '../dataset-schemas';
 import { throwIfCancelled } from '../../core/jobs';
 import { ApiError } from '../../core/errors';
 import type { Db } from '../db';

@@ -1,4 +1,4 @@
-import type { Attributes } from '../../api/contracts/datasets';
+import type { Attributes } from '../dataset-schemas';
 
 /**
  * What every importer produces: raw interactions in file order, with string ids interned to

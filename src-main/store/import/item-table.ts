@@ -1,4 +1,4 @@
-import type { Attributes } from '../../api/contracts/datasets';
+import type { Attributes } from '../dataset-schemas';
 import { ImportError } from './errors';
 import { readLines, splitDelimited, type LineReaderOptions } from './lines';
 

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Attributes } from '../../api/contracts/datasets';
+import type { Attributes } from '../dataset-schemas';
 import { ImportError } from './errors';
 import { InteractionLog } from './interaction-log';
 import { readLineBatches, readLines, type LineReaderOptions } from './lines';

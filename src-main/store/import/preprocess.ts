@@ -1,4 +1,4 @@
-import type { Attributes, PreprocessOptions } from '../../api/contracts/datasets';
+import type { Attributes, PreprocessOptions } from '../dataset-schemas';
 import { ApiError } from '../../core/errors';
 import type { InteractionLog } from './interaction-log';
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Attributes } from '../../api/contracts/datasets';
+import type { Attributes } from '../dataset-schemas';
 import { ImportError } from './errors';
 import { InteractionLog } from './interaction-log';
 import { readLines } from './lines';
