@@ -7,9 +7,9 @@
 import { initBackend } from '../src-main/engine/backend';
 import { itemSample } from '../src-main/engine/diagnostics';
 import { Rng } from '../src-main/engine/rng';
-import { resolveEmbeddingSet } from '../src-main/semantic/llmdirec';
+import { resolveEmbeddingSet } from '../src-main/semantic/resolve-embedding-set';
 import { loadSemanticTable } from '../src-main/semantic/embedding-store';
-import { FusedItemTable, type SemanticFusionSettings } from '../src-main/semantic/fusion';
+import { FusedItemTable, type SemanticFusionSettings } from '../src-main/engine/semantic-fusion';
 import { openDb } from '../src-main/store/db';
 
 const [dataset = 'Beauty', seed = '2022'] = process.argv.slice(2);

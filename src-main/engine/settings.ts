@@ -115,7 +115,7 @@ export const llmdirecSettingKeys = ['variant', 'embeddingSetId', 'fusion', 'alig
 
 /**
  * Defaults of an llmdirec run. alignWeight 0.1 keeps λ_align·L_align an order below L_rec at init
- * (1 − cos ≈ 1); the same value as semantic/fusion.ts's defaultFusionSettings.
+ * (1 − cos ≈ 1); the same value as semantic-fusion.ts's defaultFusionSettings.
  */
 export const llmdirecDefaults = {
   variant: 'full',

@@ -6,7 +6,7 @@
  * settings refer to (e.g. "the latest embedding set") so a resumed or re-read run gets the same table.
  */
 import type { Db } from '../store/db';
-import { llmdirecRunTableFactory, prepareLlmdirecRun, type RunEmbedding } from '../semantic/llmdirec';
+import { llmdirecRunTableFactory, prepareLlmdirecRun, type RunEmbedding } from './llmdirec-table';
 import type { ItemTableFactory } from './model';
 import type { TrainingSettings } from './settings';
 

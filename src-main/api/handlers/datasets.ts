@@ -10,7 +10,7 @@ import {
 import { importDataset } from '../../store/import';
 import { exportRecbole, type ItemVectors } from '../../store/export/recbole';
 import { loadSemanticTable } from '../../semantic/embedding-store';
-import { resolveEmbeddingSet } from '../../semantic/llmdirec';
+import { resolveEmbeddingSet } from '../../semantic/resolve-embedding-set';
 import type { Attributes } from '../contracts/datasets';
 import { ApiError } from '../contracts/common';
 import type { HandlerTable } from '../service';

@@ -14,7 +14,7 @@ import { Rng } from '../../../src-main/engine/rng';
 import { resolveSettings } from '../../../src-main/engine/settings';
 import { Trainer } from '../../../src-main/engine/trainer';
 import type { SemanticTable } from '../../../src-main/semantic/embedding-store';
-import { fusedItemTableFactory, FusedItemTable } from '../../../src-main/semantic/fusion';
+import { fusedItemTableFactory, FusedItemTable } from '../../../src-main/engine/semantic-fusion';
 
 beforeAll(async () => {
   await initBackend();

@@ -7,10 +7,10 @@ import { importDataset } from '../../../src-main/store/import';
 import { embedDataset, listEmbeddingSets, loadSemanticTable, renderDatasetTexts } from '../../../src-main/semantic/embedding-store';
 import type { EmbeddingProvider } from '../../../src-main/semantic/providers/types';
 import { getTemplate, saveTemplate } from '../../../src-main/semantic/template-store';
-import { llmdirecTableFactory } from '../../../src-main/semantic/llmdirec';
+import { llmdirecTableFactory } from '../../../src-main/engine/llmdirec-table';
 import { Rng } from '../../../src-main/engine/rng';
 import { initBackend } from '../../../src-main/engine/backend';
-import type { FusedItemTable } from '../../../src-main/semantic/fusion';
+import type { FusedItemTable } from '../../../src-main/engine/semantic-fusion';
 
 /** A provider whose vector for a text is known in advance: [length, first char code, 1]. */
 function fakeProvider(options: { failAfterBatches?: number; dims?: number } = {}) {

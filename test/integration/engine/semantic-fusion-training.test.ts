@@ -4,7 +4,7 @@ import { initBackend } from '../../../src-main/engine/backend';
 import { TrainingSettings } from '../../../src-main/engine/settings';
 import { Trainer } from '../../../src-main/engine/trainer';
 import type { SemanticTable } from '../../../src-main/semantic/embedding-store';
-import { fusedItemTableFactory, type FusedItemTable, type FusionKind } from '../../../src-main/semantic/fusion';
+import { fusedItemTableFactory, type FusedItemTable, type FusionKind } from '../../../src-main/engine/semantic-fusion';
 
 /** 12 items in two "genres" (odd/even) with semantic vectors that say so; 40 users alternate within a genre. */
 const numItems = 12;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend';
 import { Rng } from '../../../src-main/engine/rng';
 import type { SemanticTable } from '../../../src-main/semantic/embedding-store';
-import { FusedItemTable, type FusionKind } from '../../../src-main/semantic/fusion';
+import { FusedItemTable, type FusionKind } from '../../../src-main/engine/semantic-fusion';
 
 // 3 items (rows 0..4 = padding, items 1–3, mask row), d_s = 4, D = 2. Item 2 has no text.
 const semantic: SemanticTable = {

@@ -6,8 +6,8 @@
  * the alignment 1 − cos(e_id, A(s)) averaged over all of them (what L_align is over a batch's items).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { meanPairwiseCosine, meanRowNorm } from '../engine/diagnostics';
-import type { TableViewStatistics } from '../engine/item-table';
+import { meanPairwiseCosine, meanRowNorm } from './diagnostics';
+import type { TableViewStatistics } from './item-table';
 
 /** The table's views over all its rows ([V, D] each; the gate only for gated fusion). Caller disposes. */
 export interface FusedViews {

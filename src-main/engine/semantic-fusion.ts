@@ -9,14 +9,14 @@
  * (Row 0 stays InDiRec's row 0; the encoder masks it as a key.)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ItemTable, TableViewStatistics } from '../engine/item-table';
-import { dense, matMul } from '../engine/kernels';
-import type { ItemTableFactory } from '../engine/model';
-import { ParameterSet } from '../engine/parameters';
-import type { Rng } from '../engine/rng';
-import type { SemanticTable } from './embedding-store';
-import { centerSemanticRows, zeroAdapterBiases, type AdapterBias, type SemanticInput } from './fusion-init';
-import { fusedViewStatistics } from './fusion-statistics';
+import type { ItemTable, TableViewStatistics } from './item-table';
+import { dense, matMul } from './kernels';
+import type { ItemTableFactory } from './model';
+import { ParameterSet } from './parameters';
+import type { Rng } from './rng';
+import type { SemanticTable } from '../semantic/embedding-store';
+import { centerSemanticRows, zeroAdapterBiases, type AdapterBias, type SemanticInput } from './semantic-fusion-init';
+import { fusedViewStatistics } from './semantic-fusion-statistics';
 
 export type FusionKind = 'gated' | 'weighted' | 'concat' | 'crossattn';
 
@@ -44,9 +44,9 @@ export interface SemanticFusionSettings {
    * and its query/key barely learn (measured: 1e-8 change of W_q in two epochs of the test data).
    */
   layerInit: 'pytorch-default' | 'normal';
-  /** The frozen rows as embedded ('raw', the paper) or centred on their mean (fusion-init.ts). */
+  /** The frozen rows as embedded ('raw', the paper) or centred on their mean (semantic-fusion-init.ts). */
   semanticInput: SemanticInput;
-  /** The adapter's biases: nn.Linear's U(±1/√in) ('pytorch-default') or 0 (fusion-init.ts). */
+  /** The adapter's biases: nn.Linear's U(±1/√in) ('pytorch-default') or 0 (semantic-fusion-init.ts). */
   adapterBias: AdapterBias;
 }
 

@@ -11,7 +11,7 @@
  *   over unit-norm inputs are as large as the weights' item-specific output (one shared vector again).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ParameterSet } from '../engine/parameters';
+import type { ParameterSet } from './parameters';
 
 export type SemanticInput = 'raw' | 'centered';
 export type AdapterBias = 'pytorch-default' | 'zero';
