@@ -80,17 +80,32 @@ export const PlanDetail = PlanSummary.extend({
   report: PlanReport,
 });
 
-const PaperOptions = z
+/**
+ * One object, not a union: zod reports a failed union only as "Invalid input", and a user pasting a
+ * plan needs the path of the bad field (plan.runs.0.model).
+ */
+const CreateInput = z
   .object({
-    paper: PaperTable,
-    dataset: Name,
+    /** A plan file's contents (docs/plans.md) … */
+    plan: PlanFile.optional(),
+    /** … and where it came from, named in its errors. */
+    source: z.string().max(1000).optional(),
+    /** … or a paper table on a dataset, with optional budget, seeds and overrides. */
+    paper: PaperTable.optional(),
+    dataset: Name.optional(),
     epochs: z.number().int().min(1).max(10000).optional(),
     seeds: z.array(z.number().int()).min(1).max(100).optional(),
     settings: z.record(z.string(), z.unknown()).optional(),
     parallel: z.number().int().min(1).max(16).optional(),
     name: z.string().trim().min(1).max(120).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    const paperOptions = (['paper', 'dataset', 'epochs', 'seeds', 'settings', 'parallel', 'name'] as const).filter((k) => v[k] !== undefined);
+    if (v.plan !== undefined && paperOptions.length) ctx.addIssue({ code: 'custom', path: [paperOptions[0]!], message: 'give a plan or a paper table, not both' });
+    else if (v.plan === undefined && v.paper === undefined) ctx.addIssue({ code: 'custom', path: ['plan'], message: 'give a plan (a plan file\'s contents) or a paper table (paper, dataset)' });
+    else if (v.paper !== undefined && v.dataset === undefined) ctx.addIssue({ code: 'custom', path: ['dataset'], message: 'a paper table needs a dataset' });
+  });
 
 export const planMethods = {
   'plans.paperTables': method({
@@ -107,7 +122,7 @@ export const planMethods = {
   }),
   'plans.create': method({
     summary: 'Stores a plan: a plan file\'s contents ({ plan }), or a paper table on a dataset ({ paper, dataset, epochs?, seeds?, settings? }).',
-    input: z.union([z.object({ plan: PlanFile, source: z.string().max(1000).optional() }).strict(), PaperOptions]),
+    input: CreateInput,
     output: PlanDetail,
   }),
   'plans.list': method({

@@ -12,7 +12,7 @@ type PlanMethod = 'plans.paperTables' | 'plans.create' | 'plans.list' | 'plans.s
 export const planHandlers: HandlerTable<PlanMethod> = {
   'plans.paperTables': () => Object.values(paperTablePlans).map((t) => ({ ...t, runs: t.runs.map((r) => ({ ...r })), missing: [...t.missing] })),
   'plans.create': (request, ctx) => {
-    const { planId } = 'plan' in request ? createPlan(ctx.db, request.plan, request.source) : createPaperPlan(ctx.db, request.paper, request);
+    const { planId } = request.plan ? createPlan(ctx.db, request.plan, request.source) : createPaperPlan(ctx.db, request.paper!, { ...request, dataset: request.dataset! });
     return planDetail(ctx, planId);
   },
   'plans.list': (_, ctx) =>
