@@ -7,6 +7,7 @@ export const pages = [
   { id: 'intents', label: 'Intents', icon: '◎' },
   { id: 'recommendations', label: 'Recommendations', icon: '★' },
   { id: 'runs', label: 'Runs', icon: '≡' },
+  { id: 'experiments', label: 'Experiments', icon: '⚗' },
 ] as const;
 export type PageId = (typeof pages)[number]['id'];
 
