@@ -12,7 +12,7 @@ import { embedDataset } from '../src-main/semantic/embedding-store';
 import { embedTexts } from '../src-main/semantic/embed-texts';
 import { builtinProvider } from '../src-main/semantic/providers/builtin';
 import { renderItemText } from '../src-main/semantic/templates';
-import { openDb } from '../src-main/store/db';
+import { openDb } from '../src-main/database';
 import { importDataset } from '../src-main/store/import';
 
 const meta = join(import.meta.dirname, '..', '..', 'shared', 'datasets', 'ml-1m_reconstructed_item_meta.tsv');

@@ -8,7 +8,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDb, type Db } from '../src-main/store/db';
+import { openDb, type Db } from '../src-main/database';
 import { importDataset } from '../src-main/store/import/index';
 import { importSrTxt } from '../src-main/store/import/sr-txt';
 import { preprocess, type PreparedDataset } from '../src-main/store/import/preprocess';

@@ -10,7 +10,7 @@ import { Rng } from '../src-main/engine/rng';
 import { resolveEmbeddingSet } from '../src-main/semantic/resolve-embedding-set';
 import { loadSemanticTable } from '../src-main/semantic/embedding-store';
 import { FusedItemTable, type SemanticFusionSettings } from '../src-main/engine/semantic-fusion';
-import { openDb } from '../src-main/store/db';
+import { openDb } from '../src-main/database';
 
 const [dataset = 'Beauty', seed = '2022'] = process.argv.slice(2);
 await initBackend();

@@ -6,7 +6,7 @@
  *   LLMDIREC_DB=/work/runs/diag.db node --import tsx experiments/planted-dataset.ts
  *   LLMDIREC_DB=/work/runs/diag.db npx llmdirec embed --dataset planted --provider builtin
  */
-import { openDb } from '../src-main/store/db';
+import { openDb } from '../src-main/database';
 import { writeDataset } from '../src-main/store/datasets';
 import { DEMO_SHAPE, generateDemo } from '../src-main/store/demo';
 

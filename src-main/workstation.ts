@@ -1,6 +1,6 @@
 import { createService, type Service } from './api/service';
 import { JobRunner } from './api/jobs';
-import { openDb } from './store/db';
+import { openDb } from './database';
 import { defaultDbFile } from './paths';
 
 /** Opens the workstation over one database file: what the CLI, the web server and Electron all start from. */

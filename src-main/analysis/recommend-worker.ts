@@ -3,14 +3,14 @@
  * catalogue takes as long as an evaluation, so it runs here on its own database connection, and
  * writes the file from here as the rows are produced (recommend-export.ts).
  */
-import { openDb } from '../store/db';
+import { connectDb } from '../store/db';
 import { serveTask } from '../core/workers';
 import { writeRecommendations, type RecommendationsExport, type RecommendationsRequest } from './recommend-export';
 
 export type RecommendTask = RecommendationsRequest & { dbFile: string };
 
 serveTask<RecommendTask, RecommendationsExport>(async ({ dbFile, ...request }, control) => {
-  const db = openDb(dbFile);
+  const db = connectDb(dbFile);
   try {
     return await writeRecommendations(db, request, { signal: control.signal, onProgress: control.onProgress });
   } finally {

@@ -6,7 +6,7 @@
  * - `intents`: K-means of the representations into prototypes plus the intents report (silhouette
  *   is O(N²·D)).
  */
-import { openDb } from '../store/db';
+import { connectDb } from '../store/db';
 import { serveTask } from '../core/workers';
 import { buildIntentsReport, type IntentsInput, type IntentsOptions, type IntentsReport } from './intents';
 import { kmeans } from './kmeans';
@@ -39,7 +39,7 @@ function ownBuffers(arrays: (ArrayLike<number> | undefined)[]): ArrayBuffer[] {
 serveTask<RunAnalysisTask, RunOutputs | ClusteredIntents>(
   async (task, control) => {
     if (task.type === 'outputs') {
-      const db = openDb(task.dbFile);
+      const db = connectDb(task.dbFile);
       try {
         return await runOutputs(db, task.runId, { signal: control.signal, onProgress: control.onProgress });
       } finally {

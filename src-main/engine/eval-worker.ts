@@ -3,7 +3,7 @@
  * reference checkpoint) takes 15–25 s on Beauty, so it runs here, on its own database connection,
  * never on the main thread that serves the UI.
  */
-import { openDb } from '../store/db';
+import { connectDb } from '../store/db';
 import type { Split } from './data';
 import { evaluateCheckpoint, evaluateRun, type EvaluationReport } from './run-evaluation';
 import { serveTask } from '../core/workers';
@@ -17,7 +17,7 @@ export interface EvaluationTask {
 }
 
 serveTask<EvaluationTask, EvaluationReport>(async (task, control) => {
-  const db = openDb(task.dbFile);
+  const db = connectDb(task.dbFile);
   try {
     const report = (done: number, total: number) => control.onProgress(done, total, `Ranking every item for ${done} of ${total} users`);
     return task.runId

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDb } from '../store/db';
+import { connectDb } from '../store/db';
 import { initBackend, type BackendPreference } from './backend';
 import { leaveOneOutCases, sampleInput, trainingSamples } from './data';
 import { answerRanks } from './evaluate';
@@ -25,7 +25,7 @@ const exchange = new Exchange(init.buffers, init.layout, init.workers, s.batchSi
 
 try {
   await initBackend(init.backend as BackendPreference);
-  const db = init.table ? openDb(init.table.dbFile, { readonly: true }) : undefined;
+  const db = init.table ? connectDb(init.table.dbFile, { readonly: true }) : undefined;
   const tableFactory = db ? tableFactoryFor(db, init.table!.dataset, s) : undefined;
   db?.close(); // the factory has read the frozen semantic view
   const model = new RecommenderModel(init.data.numItems, s, new Rng(s.seed), tableFactory);

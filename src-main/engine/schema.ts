@@ -1,5 +1,5 @@
 /**
- * Run records (migrations 10–19, appended to src-main/store/migrations.ts): one row per training
+ * Run records (migrations 10–19, registered in src-main/database.ts): one row per training
  * run (config, backend, status, best validation and test metrics, timings), one row per finished
  * epoch (losses by component, validation metrics, cluster sizes, timings), and the checkpoint files
  * kept in the run's folder next to the database.

@@ -4,7 +4,7 @@
  * messages and are honoured between steps.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDb } from '../store/db';
+import { connectDb } from '../store/db';
 import { executeRun } from './run-loop';
 
 export type ToTrainWorker = { type: 'cancel' } | { type: 'pause' } | { type: 'resume' };
@@ -32,7 +32,7 @@ port.on('message', (msg: ToTrainWorker) => {
 });
 
 const post = (msg: FromTrainWorker) => port.postMessage(msg);
-const db = openDb(dbFile);
+const db = connectDb(dbFile);
 try {
   const result = await executeRun(db, runId, {
     signal: controller.signal,

@@ -1,5 +1,5 @@
 /**
- * Experiment plans (migrations 30–39, appended to src-main/store/migrations.ts): the plan as written
+ * Experiment plans (migrations 30–39, registered in src-main/database.ts): the plan as written
  * and one row per run it trains. An entry's state is read from its run record (store.ts), so a
  * killed process leaves nothing to repair: the entry's run is then interrupted and resumable.
  */

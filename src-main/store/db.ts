@@ -1,12 +1,15 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { migrations, type Migration } from './migrations';
+import type { Migration } from './migrations';
 
 export type Db = Database.Database;
 
-/** Opens (creating if needed) a workstation database and brings its schema up to date. */
-export function openDb(file: string, options: { readonly?: boolean } = {}): Db {
+/**
+ * Opens (creating if needed) a database as it is, without migrating: what a worker does with the
+ * database its parent has opened with the full schema (src-main/database.ts `openDb`).
+ */
+export function connectDb(file: string, options: { readonly?: boolean } = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, { readonly: options.readonly ?? false });
   // WAL lets the UI read while a training worker writes run records; a killed writer leaves the
@@ -15,7 +18,6 @@ export function openDb(file: string, options: { readonly?: boolean } = {}): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 10000');
   db.pragma('synchronous = NORMAL');
-  if (!options.readonly) migrate(db, migrations);
   return db;
 }
 

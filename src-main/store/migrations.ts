@@ -1,10 +1,8 @@
 /**
  * Schema migrations, applied in order by `migrate()`. Never edit a shipped migration: add a new one.
- * Each capability (datasets, runs, embeddings, …) appends its own versions here.
+ * Each capability owns a range of versions and its own list (this file: the datasets, 1–9); the
+ * workstation's database (src-main/database.ts) registers every owner's list.
  */
-import { semanticMigrations } from '../semantic/schema';
-import { runMigrations } from '../engine/schema';
-import { planMigrations } from '../plans/schema';
 
 export interface Migration {
   version: number;
@@ -12,7 +10,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [
+export const datasetMigrations: Migration[] = [
   {
     version: 1,
     name: 'datasets',
@@ -58,7 +56,4 @@ export const migrations: Migration[] = [
       CREATE INDEX interactions_by_item ON interactions(dataset_id, item_id);
     `,
   },
-  ...runMigrations, // 10–19: training runs, epochs, checkpoints (src-main/engine/schema.ts)
-  ...semanticMigrations, // 20–29: prompt templates, embedding cache (src-main/semantic/schema.ts)
-  ...planMigrations, // 30–39: experiment plans and their entries (src-main/plans/schema.ts)
 ];

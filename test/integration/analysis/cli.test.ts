@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenize } from '../../../src-main/analysis/terms';
 import { runCli as run } from '../../fixtures/cli';
-import { openDb } from '../../../src-main/store/db';
+import { openDb } from '../../../src-main/database';
 import { createDemoDataset } from '../../../src-main/store/demo';
 import { embedDataset } from '../../../src-main/semantic/embedding-store';
 import type { EmbeddingProvider } from '../../../src-main/semantic/providers/types';

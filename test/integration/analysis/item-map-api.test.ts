@@ -7,7 +7,7 @@ import { createService, type Service } from '../../../src-main/api/service';
 import { adjustedRandIndex } from '../../../src-main/analysis/ari';
 import { tokenize } from '../../../src-main/analysis/terms';
 import { itemAttributes } from '../../../src-main/store/datasets';
-import { openDb } from '../../../src-main/store/db';
+import { openDb } from '../../../src-main/database';
 import { createDemoDataset } from '../../../src-main/store/demo';
 import { embedDataset } from '../../../src-main/semantic/embedding-store';
 import type { EmbeddingProvider } from '../../../src-main/semantic/providers/types';

@@ -20,7 +20,7 @@ import { RecommenderModel } from '../../../src-main/engine/model';
 import { Rng } from '../../../src-main/engine/rng';
 import { getRun } from '../../../src-main/engine/run-store';
 import { readSafetensors } from '../../../src-main/engine/safetensors';
-import { openDb } from '../../../src-main/store/db';
+import { openDb } from '../../../src-main/database';
 import { loadSequences, trainingPopularity, writeDataset } from '../../../src-main/store/datasets';
 import { runCli } from '../../fixtures/cli';
 

@@ -15,7 +15,7 @@ import { JobRunner } from '../../../src-main/api/jobs';
 import { createService, type Service } from '../../../src-main/api/service';
 import { Rng } from '../../../src-main/engine/rng';
 import { getRun } from '../../../src-main/engine/run-store';
-import { openDb } from '../../../src-main/store/db';
+import { openDb } from '../../../src-main/database';
 import { writeDataset } from '../../../src-main/store/datasets';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmdirec-run-analysis-'));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRunner } from '../../../src-main/api/jobs';
 import { createService } from '../../../src-main/api/service';
 import { runCli as run } from '../../fixtures/cli';
-import { openDb } from '../../../src-main/store/db';
+import { openDb } from '../../../src-main/database';
 import { createDemoDataset } from '../../../src-main/store/demo';
 
 

@@ -21,7 +21,7 @@ import { Trainer, type StepLosses } from '../../../src-main/engine/trainer';
 import { embedDataset } from '../../../src-main/semantic/embedding-store';
 import type { EmbeddingProvider } from '../../../src-main/semantic/providers/types';
 import { writeDataset } from '../../../src-main/store/datasets';
-import { openDb } from '../../../src-main/store/db';
+import { openDb } from '../../../src-main/database';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmdirec-data-parallel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -27,7 +27,7 @@ import { prepareTable } from '../../../src-main/engine/table-kinds';
 import { embedDataset } from '../../../src-main/semantic/embedding-store';
 import type { EmbeddingProvider } from '../../../src-main/semantic/providers/types';
 import { writeDataset } from '../../../src-main/store/datasets';
-import { openDb } from '../../../src-main/store/db';
+import { openDb } from '../../../src-main/database';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmdirec-llmdirec-runs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

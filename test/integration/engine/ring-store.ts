@@ -1,7 +1,7 @@
 /** A tiny dataset ("ring": users walk a ring of 30 items) in a fresh database, and settings that train on it in seconds. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDb, type Db } from '../../../src-main/store/db';
+import { openDb, type Db } from '../../../src-main/database';
 import { writeDataset } from '../../../src-main/store/datasets';
 import { Rng } from '../../../src-main/engine/rng';
 

@@ -114,7 +114,7 @@ describe('training runs', () => {
     const expected = await executeRun(db, reference.id);
 
     const victim = createRun(db, file, 'ring', settings);
-    const script = `import { openDb } from './src-main/store/db'; import { executeRun } from './src-main/engine/run-loop';
+    const script = `import { openDb } from './src-main/database'; import { executeRun } from './src-main/engine/run-loop';
       await executeRun(openDb(${JSON.stringify(file)}), ${JSON.stringify(victim.id)});`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(__dirname, '../../..'), stdio: 'ignore' });
     // Kill it (SIGKILL: no cleanup) once the first epoch's checkpoint is on disk.

@@ -2,7 +2,7 @@
  * Runs one import in its own process so a test can SIGKILL it midway (import-kill.test.ts).
  * Usage: node --import tsx import-child.ts <db> <source>. Prints "write <fraction>" lines.
  */
-import { openDb } from '../../../src-main/store/db';
+import { openDb } from '../../../src-main/database';
 import { importDataset } from '../../../src-main/store/import/index';
 
 const [dbFile, source] = process.argv.slice(2);

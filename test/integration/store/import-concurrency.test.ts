@@ -12,7 +12,7 @@ import { JobRunner } from '../../../src-main/api/jobs';
 import { createService } from '../../../src-main/api/service';
 import { createRun } from '../../../src-main/engine/run-store';
 import { resolveSettings } from '../../../src-main/engine/settings';
-import { openDb } from '../../../src-main/store/db';
+import { openDb } from '../../../src-main/database';
 import { listDatasets } from '../../../src-main/store/datasets';
 import { importDataset } from '../../../src-main/store/import/index';
 import { fixture, importInto, tempDir } from '../../unit/store/helpers';

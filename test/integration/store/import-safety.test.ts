@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDb } from '../../../src-main/store/db';
+import { openDb } from '../../../src-main/database';
 import { getDataset, listDatasets } from '../../../src-main/store/datasets';
 import { importDataset } from '../../../src-main/store/import/index';
 import { fixture, importInto, memoryDb, storeSnapshot, tempDir } from '../../unit/store/helpers';

@@ -12,7 +12,7 @@ import { createService } from '../../../src-main/api/service';
 import { createRun, recordCheckpoint, updateRun } from '../../../src-main/engine/run-store';
 import { trainingHere } from '../../../src-main/engine/runs';
 import { resolveSettings } from '../../../src-main/engine/settings';
-import { openDb } from '../../../src-main/store/db';
+import { openDb } from '../../../src-main/database';
 
 /** A promise to end a stand-in job with (its body starts a tick after `start`, so no closure is set yet). */
 function deferred(): { promise: Promise<void>; resolve: () => void } {

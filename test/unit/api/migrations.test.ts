@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { migrate, openDb } from '../../../src-main/store/db';
-import { migrations } from '../../../src-main/store/migrations';
+import { openDb, workstationMigrations as migrations } from '../../../src-main/database';
+import { migrate } from '../../../src-main/store/db';
 
 describe('schema migrations', () => {
   it('bring a fresh database to the latest version with foreign keys on', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createService, type Service } from '../../../src-main/api/service';
 import { JobRunner } from '../../../src-main/api/jobs';
-import { openDb } from '../../../src-main/store/db';
+import { openDb } from '../../../src-main/database';
 import { ApiError, type JobEvent } from '../../../src-main/api/contracts/common';
 
 let service: Service | undefined;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JobRunner } from '../../../src-main/api/jobs';
 import { createService } from '../../../src-main/api/service';
-import { openDb } from '../../../src-main/store/db';
+import { openDb } from '../../../src-main/database';
 import { parseSettingAssignments, resolveSettings } from '../../../src-main/engine/settings';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmdirec-runs-api-'));

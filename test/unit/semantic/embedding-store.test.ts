@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../../src-main/store/db';
+import { openDb, type Db } from '../../../src-main/database';
 import { importDataset } from '../../../src-main/store/import';
 import { embedDataset, listEmbeddingSets, loadSemanticTable, renderDatasetTexts } from '../../../src-main/semantic/embedding-store';
 import type { EmbeddingProvider } from '../../../src-main/semantic/providers/types';

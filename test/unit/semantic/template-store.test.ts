@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../../src-main/store/db';
+import { openDb, type Db } from '../../../src-main/database';
 import { deleteTemplate, getTemplate, listTemplates, saveTemplate, templateVersions } from '../../../src-main/semantic/template-store';
 
 describe('template store with versions', () => {

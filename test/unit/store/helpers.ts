@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImportRequest } from '../../../src-main/api/contracts/datasets';
-import { openDb, type Db } from '../../../src-main/store/db';
+import { openDb, type Db } from '../../../src-main/database';
 import { importDataset } from '../../../src-main/store/import/index';
 
 const here = dirname(fileURLToPath(import.meta.url));
