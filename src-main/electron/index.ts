@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toApiError } from '../api/jobs';
 import type { Service } from '../api/service';
+import { contentSecurityPolicy } from '../content-security';
 import { defaultDbFile } from '../paths';
 import { openWorkstation } from '../workstation';
 import { CALL_CHANNEL, EVENT_CHANNEL, OPEN_EXTERNAL_CHANNEL, type IpcReply } from './ipc-channels';
-import { contentSecurityPolicy, isAllowedExternalUrl, isAppUrl, type AppLocation } from './security';
+import { isAllowedExternalUrl, isAppUrl, type AppLocation } from './security';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const location: AppLocation = {

@@ -5,7 +5,7 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ApiErrorShape } from '../api/contracts/common';
-import { contentSecurityPolicy } from '../electron/security';
+import { contentSecurityPolicy } from '../content-security';
 
 export const securityHeaders = {
   'X-Content-Type-Options': 'nosniff',

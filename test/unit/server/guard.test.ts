@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allowedHosts, hostAllowed, newToken, originAllowed, tokenMatches } from '../../../src-main/server/guard';
-import { contentSecurityPolicy, isAllowedExternalUrl, isAppUrl } from '../../../src-main/electron/security';
+import { contentSecurityPolicy } from '../../../src-main/content-security';
+import { isAllowedExternalUrl, isAppUrl } from '../../../src-main/electron/security';
 
 describe('web server guard', () => {
   const hosts = allowedHosts('127.0.0.1', 5174);
