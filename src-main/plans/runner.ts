@@ -66,10 +66,10 @@ async function executePlan(ctx: RunContext, planId: number, parallel: number, re
   // Runs in flight: the train job, its share of the progress, the line it shows.
   const active = new Map<number, { jobId: string; fraction: number; message: string }>();
   const total = planStatus(ctx, planId).entries.length;
-  const report = () => {
+  const report = (note?: string) => {
     const finished = planStatus(ctx, planId).entries.filter((e) => e.state === 'succeeded' || e.state === 'diverged' || e.state === 'failed').length;
     const inFlight = [...active.values()];
-    job.progress(Math.min(total, finished + inFlight.reduce((s, a) => s + a.fraction, 0)), total, inFlight.map((a) => a.message).join(' · ') || `${finished}/${total} entries finished`);
+    job.progress(Math.min(total, finished + inFlight.reduce((s, a) => s + a.fraction, 0)), total, [...inFlight.map((a) => a.message), ...(note ? [note] : [])].join(' · ') || `${finished}/${total} entries finished`);
   };
   const unsubscribe = ctx.jobs.onEvent((event) => {
     if (!('jobId' in event)) return;
@@ -138,6 +138,7 @@ async function executePlan(ctx: RunContext, planId: number, parallel: number, re
 
   /** Table-3 group metrics of a finished run (a full ranking of its best checkpoint, in a worker). */
   async function groups(position: number, runId: string, label: string): Promise<void> {
+    report(`${label}: group metrics (tail/head items, cold/hot users)`);
     try {
       const out = await runOutputsInWorker(ctx.db, ctx.dbFile, runId, { signal: job.signal });
       const g = summarizeRun(out.recommendations, out.popularity, { k: 10 }).groups;
