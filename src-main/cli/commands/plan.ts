@@ -208,7 +208,8 @@ export const planCommands: Command[] = [
     args: '<plan-id>',
     async run(args, service, io) {
       const planId = planIdArg(args);
-      await service.call('plans.delete', { planId });
+      const deleted = await service.call('plans.delete', { planId });
+      if (args.json) return printJson(io, deleted);
       io.out(`Deleted plan ${planId}; its runs are kept.`);
     },
   },
