@@ -1,3 +1,4 @@
+import { ApiError } from '../core/errors';
 import { exposureStats, type ExposureStats } from './exposure';
 import { groupMetrics, tailItemFlags, defaultGroups, type GroupDefinition, type GroupTable } from './groups';
 import { itemText } from './terms';
@@ -47,7 +48,7 @@ export function inspectUser(
   tailFraction = defaultGroups.tailFraction,
 ): UserInspection {
   const u = userId - 1;
-  if (u < 0 || u >= run.targets.length) throw new Error(`Run ${run.runId} has no evaluated user ${userId}`);
+  if (u < 0 || u >= run.targets.length) throw new ApiError('not_found', `Run ${run.runId} has no evaluated user ${userId}`);
   const tail = tailItemFlags(popularity, tailFraction);
   const describe = (itemId: number): InspectedItem => ({
     itemId,

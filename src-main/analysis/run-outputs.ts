@@ -7,6 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
+import { ApiError } from '../core/errors';
 import { initBackend } from '../engine/backend';
 import { padBatch } from '../engine/data';
 import { matMul } from '../engine/kernels';
@@ -30,10 +31,10 @@ export interface RunCheckpointRef {
 /** The run's best checkpoint, else its last; a clear error when it has none yet. */
 export function runCheckpoint(db: Db, runId: string): RunCheckpointRef {
   const run = getRun(db, runId);
-  if (!run) throw new Error(`No run ${runId}`);
+  if (!run) throw new ApiError('not_found', `No run ${runId}`);
   const checkpoints = runCheckpoints(db, runId);
   const c = checkpoints.find((x) => x.kind === 'best') ?? checkpoints.find((x) => x.kind === 'last');
-  if (!c || !existsSync(c.file)) throw new Error(`Run ${runId} has no checkpoint yet: train it for at least one epoch first`);
+  if (!c || !existsSync(c.file)) throw new ApiError('not_found', `Run ${runId} has no checkpoint yet: train it for at least one epoch first`);
   return { run, kind: c.kind, epoch: c.epoch, file: c.file };
 }
 

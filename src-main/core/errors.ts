@@ -48,3 +48,20 @@ export function toApiError(error: unknown): ApiError {
   const message = error instanceof Error ? error.message : String(error);
   return new ApiError('internal', message);
 }
+
+/**
+ * An error as it crosses a worker or process boundary: the full shape of an ApiError (code, message,
+ * place), the message alone of any other error — never a message to read a code back out of.
+ */
+export type CarriedError = ApiErrorShape | { code?: undefined; message: string };
+
+export function carryError(error: unknown): CarriedError {
+  if (error instanceof ApiError) return error.toJSON();
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+/** The error again on the receiving side: an ApiError with its code where it had one; `prefix` says where it came from. */
+export function restoreError(carried: CarriedError, prefix = ''): Error {
+  if (carried.code === undefined) return new Error(`${prefix}${carried.message}`);
+  return ApiError.fromShape({ ...carried, message: `${prefix}${carried.message}` });
+}

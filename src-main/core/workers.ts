@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { ApiError } from './errors';
+import { ApiError, carryError, restoreError, type CarriedError } from './errors';
 
 /**
  * The URL of a worker entry next to `base` (an `import.meta.url`): the `.ts` source under
@@ -40,7 +40,7 @@ export type FromTask =
   | { type: 'log'; message: string }
   | { type: 'done'; result: unknown }
   | { type: 'cancelled' }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; error: CarriedError };
 
 export interface TaskControl {
   signal?: AbortSignal;
@@ -76,7 +76,7 @@ export function runTask<T>(url: URL, data: unknown, control: TaskControl = {}): 
       else if (msg.type === 'log') control.onLog?.(msg.message);
       else if (msg.type === 'done') settle(() => resolve(msg.result as T));
       else if (msg.type === 'cancelled') settle(() => reject(new ApiError('cancelled', 'Cancelled')));
-      else settle(() => reject(new Error(msg.message)));
+      else settle(() => reject(restoreError(msg.error)));
     });
     worker.on('error', (error) => settle(() => reject(new ApiError('internal', `Worker crashed: ${error.message}`))));
     worker.on('exit', (code) => settle(() => reject(new ApiError('internal', `Worker exited with code ${code} before answering`))));
@@ -85,7 +85,7 @@ export function runTask<T>(url: URL, data: unknown, control: TaskControl = {}): 
 
 /**
  * Worker side: runs `work(workerData, control)` once and posts its result (`transfer` lists buffers
- * to move rather than copy). Errors travel as messages so the parent keeps the engine's wording.
+ * to move rather than copy). Errors travel whole (carryError) so the parent gets the engine's wording and code.
  */
 export function serveTask<D, R>(work: (data: D, control: Required<Pick<TaskControl, 'signal' | 'onProgress' | 'onLog'>>) => Promise<R>, transfer: (result: R) => ArrayBuffer[] = () => []): void {
   const port = parentPort;
@@ -102,6 +102,6 @@ export function serveTask<D, R>(work: (data: D, control: Required<Pick<TaskContr
   }).then(
     (result) => post({ type: 'done', result }, transfer(result)),
     (error: unknown) =>
-      post(controller.signal.aborted ? { type: 'cancelled' } : { type: 'failed', message: error instanceof Error ? error.message : String(error) }),
+      post(controller.signal.aborted ? { type: 'cancelled' } : { type: 'failed', error: carryError(error) }),
   ).finally(() => port.close());
 }

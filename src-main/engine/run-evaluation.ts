@@ -1,5 +1,6 @@
 /** Evaluating a stored run or a reference checkpoint file on a dataset (`runs.evaluate`, CLI `eval`). */
 import { existsSync } from 'node:fs';
+import { ApiError } from '../core/errors';
 import type { Db } from '../store/db';
 import { initBackend } from './backend';
 import { leaveOneOutCases, type Split } from './data';
@@ -17,7 +18,7 @@ export type EvaluationReport = RankingMetrics & { backend: string; seconds: numb
 export type EvaluationControl = Pick<EvaluateOptions, 'signal' | 'onProgress'>;
 
 export async function evaluateCheckpoint(db: Db, dataset: string, file: string, split: Split = 'test', control: EvaluationControl = {}): Promise<EvaluationReport> {
-  if (!existsSync(file)) throw new Error(`Checkpoint ${file} does not exist`);
+  if (!existsSync(file)) throw new ApiError('not_found', `Checkpoint ${file} does not exist`);
   const backend = await initBackend();
   const data = sequencesFromStore(db, dataset);
   const t0 = performance.now();
@@ -33,10 +34,10 @@ export async function evaluateCheckpoint(db: Db, dataset: string, file: string, 
 /** A run's best checkpoint (else its last) with the run's own settings. */
 export async function evaluateRun(db: Db, runId: string, split: Split = 'test', control: EvaluationControl = {}): Promise<EvaluationReport> {
   const run = getRun(db, runId);
-  if (!run) throw new Error(`No run ${runId}`);
+  if (!run) throw new ApiError('not_found', `No run ${runId}`);
   const checkpoints = runCheckpoints(db, runId);
   const file = (checkpoints.find((c) => c.kind === 'best') ?? checkpoints.find((c) => c.kind === 'last'))?.file;
-  if (!file || !existsSync(file)) throw new Error(`Run ${runId} has no checkpoint yet`);
+  if (!file || !existsSync(file)) throw new ApiError('not_found', `Run ${runId} has no checkpoint yet`);
   const backend = await initBackend();
   const data = sequencesFromStore(db, run.dataset);
   const t0 = performance.now();

@@ -9,6 +9,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ApiError } from '../core/errors';
 import type { Db } from '../store/db';
 import { loadSequences } from '../store/datasets';
 import { backendDescription, initBackend } from './backend';
@@ -68,7 +69,7 @@ export function epochLine(epoch: number, epochs: number, losses: Record<string, 
 
 export async function executeRun(db: Db, runId: string, controls: RunControls = {}): Promise<RunResult> {
   const run = getRun(db, runId);
-  if (!run) throw new Error(`No run ${runId}`);
+  if (!run) throw new ApiError('not_found', `No run ${runId}`);
   const s = run.settings;
   const backend = await initBackend();
   updateRun(db, runId, { backend, status: 'running' });

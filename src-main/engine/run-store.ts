@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
+import { ApiError } from '../core/errors';
 import type { Db } from '../store/db';
 import type { EpochDiagnostics } from './diagnostics';
 import type { RankingMetrics } from './evaluate';
@@ -145,7 +146,7 @@ export function updateRun(
 /** Changes the settings a resumed run continues with: its epoch budget, its worker count. */
 export function patchRunSettings(db: Db, id: string, patch: { epochs?: number; workers?: number }): void {
   const run = getRun(db, id);
-  if (!run) throw new Error(`No run ${id}`);
+  if (!run) throw new ApiError('not_found', `No run ${id}`);
   db.prepare('UPDATE runs SET config_json = ?, updated_at = ? WHERE id = ?').run(JSON.stringify({ ...run.settings, ...patch }), new Date().toISOString(), id);
 }
 

@@ -4,7 +4,7 @@
  * UI draws live curves. Cancel and pause are messages to the worker, not a kill.
  */
 import { availableParallelism } from 'node:os';
-import { ApiError } from '../core/errors';
+import { ApiError, restoreError } from '../core/errors';
 import type { JobContext, JobRunner } from '../core/jobs';
 import type { Db } from '../store/db';
 import { datasetId } from '../store/datasets';
@@ -34,7 +34,8 @@ export function trainInWorker(dbFile: string, runId: string, job: Pick<JobContex
       else if (msg.type === 'log') job.log(msg.message);
       else if (msg.type === 'done') settle(() => resolve(msg.result));
       else if (msg.type === 'cancelled') settle(() => reject(new ApiError('cancelled', 'Cancelled')));
-      else settle(() => reject(new ApiError('internal', `Training failed: ${msg.message}`)));
+      // An error without a code of its own is the engine's failure, not the user's.
+      else settle(() => reject(restoreError({ code: 'internal', ...msg.error }, 'Training failed: ')));
     });
     worker.on('error', (e) => settle(() => reject(new ApiError('internal', `Training worker crashed: ${e.message}`))));
     worker.on('exit', (code) => settle(() => reject(new ApiError('internal', `Training worker exited with code ${code}`))));

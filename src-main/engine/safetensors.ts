@@ -80,7 +80,7 @@ export function readSafetensors(file: string): SafetensorsFile {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EISDIR' ? 'is a folder, not a checkpoint file' : code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`;
-    throw new ApiError('bad_input', `${source} ${why}`, { file });
+    throw new ApiError(code === 'ENOENT' ? 'not_found' : 'bad_input', `${source} ${why}`, { file });
   }
   try {
     return parseSafetensors(bytes, source);

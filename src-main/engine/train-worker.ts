@@ -4,6 +4,7 @@
  * messages and are honoured between steps.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { carryError, type CarriedError } from '../core/errors';
 import { connectDb } from '../store/db';
 import { executeRun } from './run-loop';
 
@@ -14,7 +15,7 @@ export type FromTrainWorker =
   | { type: 'log'; message: string }
   | { type: 'done'; result: unknown }
   | { type: 'cancelled' }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; error: CarriedError };
 
 const port = parentPort!;
 const { dbFile, runId } = workerData as { dbFile: string; runId: string };
@@ -44,7 +45,7 @@ try {
   post({ type: 'done', result });
 } catch (error) {
   if (controller.signal.aborted) post({ type: 'cancelled' });
-  else post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  else post({ type: 'failed', error: carryError(error) });
 } finally {
   db.close();
   port.close();

@@ -36,8 +36,8 @@ async function userError<T>(work: () => Promise<T> | T): Promise<T> {
   } catch (error) {
     if (error instanceof ApiError) throw error;
     if ((error as Error).name === 'AbortError') throw new ApiError('cancelled', 'Cancelled');
-    const message = error instanceof Error ? error.message : String(error);
-    throw new ApiError(/^No run|^No user|no checkpoint|No dataset|has no evaluated user/.test(message) ? 'not_found' : /not wired yet/.test(message) ? 'unavailable' : 'bad_input', message);
+    // Errors with a code (also from the workers: core/workers.ts carries them whole) kept theirs above.
+    throw new ApiError('bad_input', error instanceof Error ? error.message : String(error));
   }
 }
 
@@ -137,7 +137,7 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
   'analysis.runNeighbours': ({ runId, userId, k }, { db, dbFile }) =>
     userError(async () => {
       const out = await runOutputsInWorker(db, dbFile, runId);
-      if (userId > out.representations.rows) throw new Error(`No user ${userId} in ${out.ref.run.dataset}`);
+      if (userId > out.representations.rows) throw new ApiError('not_found', `No user ${userId} in ${out.ref.run.dataset}`);
       const { text } = texts(db, out.ref.run.dataset);
       return neighboursOfRow(out.representations, userId - 1, k, 'euclidean').map((n) => {
         const seq = out.sequences[n.index]!;
@@ -157,7 +157,7 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
     userError(async () => {
       const out = await runOutputsInWorker(db, dbFile, runId);
       const seq = out.sequences[userId - 1];
-      if (!seq) throw new Error(`No user ${userId} in ${out.ref.run.dataset}`);
+      if (!seq) throw new ApiError('not_found', `No user ${userId} in ${out.ref.run.dataset}`);
       const popularity = out.popularity;
       return inspectUser(out.recommendations, userId, seq.subarray(0, seq.length - 1), popularity, itemAttributes(db, out.ref.run.dataset), k);
     }),

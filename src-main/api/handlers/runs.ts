@@ -34,10 +34,10 @@ function summary(run: RunRecord, jobs: JobRunner) {
   } as const;
 }
 
+/** Errors with a code keep it; any other error of the engine is a file or data problem the user can fix. */
 function userError(error: unknown): never {
   if (error instanceof ApiError) throw error;
-  const message = error instanceof Error ? error.message : String(error);
-  throw new ApiError(/^No run|does not exist|no checkpoint/.test(message) ? 'not_found' : 'bad_input', message);
+  throw new ApiError('bad_input', error instanceof Error ? error.message : String(error));
 }
 
 /** Runs `work`, answering what it throws as a user error (file and data problems the user can fix). */

@@ -154,6 +154,14 @@ describe('recommendations export', () => {
     expect(users[0]!.items.map((e) => `u3,${e.rank},${e.item_id},${e.score},${e.text},${e.group}`)).toEqual(csv);
   }, 120_000);
 
+  it("reports a users file's error from inside the worker at the API with its code, file and line", async () => {
+    const usersFile = join(dir, 'api-bad-users.txt');
+    writeFileSync(usersFile, 'u1\nnobody\n');
+    const started = (await service.invoke('analysis.exportRecommendations', { runId, usersFile, file: join(dir, 'api.csv') })) as { jobId: string };
+    await expect(service.context.jobs.wait(started.jobId)).rejects.toMatchObject({ code: 'bad_input', where: { file: usersFile, line: 2 } });
+    expect(service.context.jobs.list().find((j) => j.jobId === started.jobId)?.error).toMatchObject({ code: 'bad_input', file: usersFile, line: 2 });
+  }, 120_000);
+
   it('names an unknown user id with its file and line, and a bad --out in words', async () => {
     const usersFile = join(dir, 'bad-users.txt');
     writeFileSync(usersFile, 'u1\nnobody\n');
