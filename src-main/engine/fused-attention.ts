@@ -10,7 +10,7 @@
  * so a query that sees no key (a padding position) gets the same uniform weights.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { attentionKernelsWasm } from './attention-kernels.wasm';
+import { attentionKernelsSharedWasm, attentionKernelsWasm } from './attention-kernels.wasm';
 import { fusedHere, onHeap, type HeapBackend, type KernelArgs } from './heap-kernels';
 
 interface AttentionAttrs {
@@ -29,11 +29,15 @@ const loopsByMemory = new WeakMap<WebAssembly.Memory, AttentionLoops | null>();
 
 /** The loops for this backend, or null where it has no wasm memory or this runtime no SIMD. */
 function attentionLoops(backend: unknown): AttentionLoops | null {
-  const memory = (backend as Partial<HeapBackend>).wasm?.asm?.memory;
+  // The single-threaded build exports its memory; the threaded one imports it (Module.wasmMemory).
+  const wasm = (backend as Partial<HeapBackend>).wasm;
+  const memory = wasm?.asm?.memory ?? wasm?.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) return null;
   if (!loopsByMemory.has(memory)) {
     try {
-      const module = new WebAssembly.Module(Buffer.from(attentionKernelsWasm, 'base64'));
+      // The threaded backend's memory is shared, and a module must declare a shared import to take it.
+      const bytes = memory.buffer instanceof SharedArrayBuffer ? attentionKernelsSharedWasm : attentionKernelsWasm;
+      const module = new WebAssembly.Module(Buffer.from(bytes, 'base64'));
       loopsByMemory.set(memory, new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as AttentionLoops);
     } catch {
       loopsByMemory.set(memory, null);

@@ -8,7 +8,7 @@ export type KernelArgs = Parameters<tf.KernelFunc>[0];
 export interface HeapBackend {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  wasm: { asm: { memory: WebAssembly.Memory }; _malloc(bytes: number): number; _free(pointer: number): void; HEAPF32: Float32Array };
+  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory; _malloc(bytes: number): number; _free(pointer: number): void; HEAPF32: Float32Array };
 }
 
 /**
