@@ -5,11 +5,13 @@
  *
  * Speed (exact, no approximation): callers pass trimmed batches (`padBatch`) whose kept columns are
  * positions L-width..L-1; and because only the last position of the last layer is ever read, the last
- * layer computes attention and its feed-forward for the last query only.
+ * layer computes attention and its feed-forward for the last query only. On wasm the sequences are
+ * packed instead (`encodePacked`): token rows back to back, no padding at all, one pass per encoding.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMul, dense } from './kernels';
 import { gelu, layerNorm } from './fused-ops';
+import { packedAttention, packedAttentionHere, queryLayout } from './packed-attention';
 import { dropout, dropoutKeep } from './dropout';
 import { attention, fusedAttentionHere } from './fused-attention';
 import { ParameterSet } from './parameters';
@@ -48,6 +50,7 @@ export class SasrecEncoder {
     sequenceInput?: (ids: tf.Tensor2D) => tf.Tensor3D,
   ): tf.Tensor2D {
     const L = this.settings.maxSeqLength;
+    if (this.packedHere(inputs, sequenceInput)) return this.encodePacked(table, inputs, options);
     const groups = lengthGroups(inputs.map((s) => Math.min(s.length, L)), maxGroups);
     if (groups.length === 1) return this.encode(table, padBatch(inputs, L), options, sequenceInput);
     return tf.tidy(() => {
@@ -59,6 +62,61 @@ export class SasrecEncoder {
   }
 
   readonly parameters = new ParameterSet();
+
+  /** Whether these sequences can be encoded packed: the wasm kernel is there, no per-position input hook, no empty row. */
+  private packedHere(inputs: readonly Int32Array[], sequenceInput: unknown): boolean {
+    const { hiddenSize: d, heads } = this.settings;
+    return !sequenceInput && packedAttentionHere(d / heads) && inputs.every((s) => s.length > 0);
+  }
+
+  /**
+   * h = enc(s)[:, -1] for each sequence ([n, D], input order) with the rows packed: sequence r's last
+   * n_r ≤ L items are token rows segments[r] … at positions L − n_r … L − 1 (the left-padded
+   * window's), every dense layer runs over the T = Σ n_r tokens once, and attention sees each
+   * sequence's own keys (packed-attention.ts). The same function as the padded encoder.
+   */
+  encodePacked(table: tf.Tensor2D, inputs: readonly Int32Array[], options: EncodeOptions): tf.Tensor2D {
+    const { heads, layers, maxSeqLength: L } = this.settings;
+    const B = inputs.length;
+    const segments = new Array<number>(B + 1);
+    segments[0] = 0;
+    for (let r = 0; r < B; r++) segments[r + 1] = segments[r]! + Math.min(inputs[r]!.length, L);
+    const T = segments[B]!;
+    const ids = new Int32Array(T);
+    const positions = new Int32Array(T);
+    const lastToken = new Int32Array(B);
+    for (let r = 0; r < B; r++) {
+      const s = inputs[r]!;
+      const n = segments[r + 1]! - segments[r]!;
+      ids.set(s.subarray(s.length - n), segments[r]!);
+      for (let j = 0; j < n; j++) positions[segments[r]! + j] = L - n + j;
+      lastToken[r] = segments[r + 1]! - 1;
+    }
+    const allQueries = queryLayout(segments, false, heads);
+    const lastQueries = queryLayout(segments, true, heads);
+    const lastOnly = this.settings.lastQueryOnly !== false;
+    return tf.tidy(() => {
+      const last = tf.tensor1d(lastToken, 'int32');
+      const embedded = tf.add(tf.gather(table, tf.tensor1d(ids, 'int32')), tf.gather(this.w('position_embeddings.weight'), tf.tensor1d(positions, 'int32')));
+      let x: tf.Tensor = layerNorm(embedded, this.w('LayerNorm.weight'), this.w('LayerNorm.bias'));
+      x = this.dropout(x, this.settings.hiddenDropout, options);
+      for (let l = 0; l < layers; l++) {
+        const pre = `item_encoder.layer.${l}`;
+        const lin = (t: tf.Tensor, n: string) => dense(t, this.w(`${pre}.${n}.weight`) as tf.Tensor2D, this.w(`${pre}.${n}.bias`) as tf.Tensor1D) as tf.Tensor2D;
+        const onlyLast = l === layers - 1 && lastOnly;
+        const layout = onlyLast ? lastQueries : allQueries;
+        const residual = onlyLast ? tf.gather(x, last) : x;
+        const keep = options.training && this.settings.attentionDropout > 0 ? dropoutKeep([layout.total], this.settings.attentionDropout, this.seed(options)) : undefined;
+        const context = packedAttention({ q: lin(residual, 'attention.query'), k: lin(x, 'attention.key'), v: lin(x, 'attention.value'), layout, heads, keep });
+        let h = this.dropout(lin(context, 'attention.dense'), this.settings.hiddenDropout, options);
+        x = layerNorm(tf.add(h, residual), this.w(`${pre}.attention.LayerNorm.weight`), this.w(`${pre}.attention.LayerNorm.bias`));
+        h = lin(gelu(lin(x, 'intermediate.dense_1')), 'intermediate.dense_2');
+        h = this.dropout(h, this.settings.hiddenDropout, options);
+        x = layerNorm(tf.add(h, x), this.w(`${pre}.intermediate.LayerNorm.weight`), this.w(`${pre}.intermediate.LayerNorm.bias`));
+      }
+      return (lastOnly && layers > 0 ? x : tf.gather(x, last)) as tf.Tensor2D; // the last layer already read the last tokens
+    });
+  }
 
   constructor(
     readonly settings: EncoderSettings,
@@ -100,6 +158,10 @@ export class SasrecEncoder {
     const { hiddenSize: d, heads, layers, maxSeqLength: L } = this.settings;
     const { rows: b, width: w } = batch;
     if (w > L || w < 1) throw new Error(`Batch width ${w} outside 1..${L}`);
+    if (!sequenceInput && packedAttentionHere(d / heads)) {
+      const inputs = unpad(batch);
+      if (inputs) return this.encodePacked(table, inputs, options);
+    }
     const dh = d / heads;
     const scale = 1 / Math.sqrt(dh);
     return tf.tidy(() => {
@@ -163,6 +225,20 @@ export class SasrecEncoder {
       return x as tf.Tensor2D; // [b, d]
     });
   }
+}
+
+/** A left-padded batch's rows without their padding, or undefined where a row holds no item. */
+function unpad(batch: PaddedBatch): Int32Array[] | undefined {
+  const { ids, rows, width } = batch;
+  const out: Int32Array[] = [];
+  for (let r = 0; r < rows; r++) {
+    const row = ids.subarray(r * width, (r + 1) * width);
+    let start = 0;
+    while (start < width && row[start] === 0) start++;
+    if (start === width) return undefined;
+    out.push(row.subarray(start));
+  }
+  return out;
 }
 
 /**

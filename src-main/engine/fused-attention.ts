@@ -28,7 +28,7 @@ interface AttentionLoops {
 const loopsByMemory = new WeakMap<WebAssembly.Memory, AttentionLoops | null>();
 
 /** The loops for this backend, or null where it has no wasm memory or this runtime no SIMD. */
-function attentionLoops(backend: unknown): AttentionLoops | null {
+export function attentionLoops(backend: unknown): AttentionLoops | null {
   // The single-threaded build exports its memory; the threaded one imports it (Module.wasmMemory).
   const wasm = (backend as Partial<HeapBackend>).wasm;
   const memory = wasm?.asm?.memory ?? wasm?.wasmMemory;

@@ -5,11 +5,12 @@
  * reference.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend';
 import { SasrecEncoder, type EncoderSettings } from '../../../src-main/engine/encoder';
 import { gelu, layerNorm } from '../../../src-main/engine/fused-ops';
 import { fusedAttentionHere } from '../../../src-main/engine/fused-attention';
+import { packedOptions } from '../../../src-main/engine/packed-attention';
 import { fusedOptions } from '../../../src-main/engine/heap-kernels';
 import { padBatch } from '../../../src-main/engine/data';
 import { Rng } from '../../../src-main/engine/rng';
@@ -46,6 +47,11 @@ function bothWays(f: () => tf.Tensor[]): { fused: Float32Array[]; composite: Flo
 describe('fused encoder kernels (wasm)', () => {
   beforeAll(async () => {
     expect(await initBackend('wasm')).toBe('wasm');
+    // The padded kernels are what this file checks (the encoder packs rows where it can: packed-encoder.test.ts).
+    packedOptions.enabled = false;
+  });
+  afterAll(() => {
+    packedOptions.enabled = true;
   });
   afterEach(() => {
     fusedOptions.enabled = true;
