@@ -18,6 +18,7 @@ import { backendDescription, initBackend, type BackendPreference } from '../src-
 import { readSequenceFile } from '../src-main/engine/data';
 import { fusedOptions } from '../src-main/engine/heap-kernels';
 import { kernelOptions } from '../src-main/engine/kernels';
+import { packedOptions } from '../src-main/engine/packed-attention';
 import { resolveSettings, type TrainingSettings } from '../src-main/engine/settings';
 import { Trainer } from '../src-main/engine/trainer';
 
@@ -41,6 +42,8 @@ if (!existsSync(datasets)) {
 const file = readdirSync(datasets).find((f) => f.toLowerCase().startsWith(values.dataset!.toLowerCase()) && f.endsWith('.txt'));
 if (!file) throw new Error(`No dataset file for "${values.dataset}" in ${datasets}`);
 await initBackend(values.backend as BackendPreference);
+/** Whether the products run on a native BLAS library here (then the variants without it are the baseline). */
+const nativeProducts = kernelOptions.nativeProducts;
 const data = readSequenceFile(join(datasets, file));
 const steps = Number(values.steps);
 console.log(`dataset ${file}, backend ${backendDescription()}, ${steps} timed steps per variant (after one warm-up step); CPU shared with other work: timings are noisy`);
@@ -53,17 +56,26 @@ interface Variant {
   plain?: boolean;
   /** false: the composite tfjs ops instead of the fused layer norm, GELU and attention kernels. */
   fused?: boolean;
+  /** false: padded length groups instead of packed sequences. */
+  packed?: boolean;
+  /** false: wasm's own matrix products instead of the native BLAS library (where one loaded). */
+  blas?: boolean;
 }
 
-/** Sets the fused-kernel switch here and, through the environment, in the replicas started next. */
-function useFused(on: boolean): void {
-  fusedOptions.enabled = on;
-  process.env.LLMDIREC_FUSED = on ? '1' : '0';
+/** Sets the kernel switches here and, through the environment, in the replicas started next. */
+function useKernels(fused: boolean, packed: boolean, blas: boolean): void {
+  fusedOptions.enabled = fused;
+  process.env.LLMDIREC_FUSED = fused ? '1' : '0';
+  packedOptions.enabled = packed;
+  process.env.LLMDIREC_PACKED = packed ? '1' : '0';
+  kernelOptions.nativeProducts = blas && nativeProducts;
+  if (blas) delete process.env.LLMDIREC_BLAS;
+  else process.env.LLMDIREC_BLAS = '0';
 }
 
 async function msPerStep(model: 'sasrec' | 'indirec', v: Variant, workers: number): Promise<{ ms: number; stepsPerEpoch: number }> {
   kernelOptions.explicitTranspose = !v.plain;
-  useFused(v.fused !== false && !v.plain);
+  useKernels(v.fused !== false && !v.plain, v.packed !== false && v.fused !== false && !v.plain, v.blas !== false && !v.plain);
   const settings = { ...resolveSettings(file!, { model, kmeansRedo: 1, kmeansIterations: 2, workers, ...v.overrides }), lastQueryOnly: !v.plain };
   const trainer = new Trainer(data, settings);
   await trainer.startWorkers();
@@ -75,15 +87,16 @@ async function msPerStep(model: 'sasrec' | 'indirec', v: Variant, workers: numbe
   const stepsPerEpoch = trainer.stepsPerEpoch;
   trainer.dispose();
   kernelOptions.explicitTranspose = true;
-  useFused(true);
+  useKernels(true, true, true);
   return { ms, stepsPerEpoch };
 }
 
 const variants: Variant[] = [
   ...(values.plain ? [{ name: 'plain padded', overrides: { trimPadding: false }, plain: true }] : []),
-  { name: 'engine, composite ops', overrides: {}, fused: false },
-  { name: 'engine (default: length groups, fused kernels)', overrides: {} },
-  { name: 'engine + length buckets', overrides: { lengthBuckets: true } },
+  { name: 'engine, composite ops', overrides: {}, fused: false, blas: false },
+  { name: 'padded length groups, fused kernels (previous default)', overrides: {}, packed: false, blas: false },
+  { name: 'packed sequences, wasm products', overrides: {}, blas: false },
+  ...(nativeProducts ? [{ name: 'packed sequences, native BLAS products (default)', overrides: {} }] : []),
 ];
 
 const rows: Record<string, string | number>[] = [];

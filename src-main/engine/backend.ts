@@ -9,15 +9,18 @@ import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { registerGradients } from './gradients';
-import { registerTrainingKernels } from './kernels';
+import { registerNativeProducts, registerTrainingKernels } from './kernels';
+import { nativeBlas } from './native-blas';
 import { withNodeWasmThreads } from './wasm-threads';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
 
 let ready: Promise<BackendName> | undefined;
+/** The BLAS library the wasm backend's matrix products run on, if one loaded (native-blas.ts). */
+let productsLibrary: string | undefined;
 let readyFor: BackendPreference | undefined;
 
 /** Where the `.wasm` binaries are: Node loads them from the package's dist folder as files. */
@@ -81,6 +84,8 @@ async function select(preference: BackendPreference): Promise<BackendName> {
     if (ok) {
       await tf.ready();
       registerTrainingKernels(tf.getBackend());
+      const blas = name === 'wasm' ? await nativeBlas() : null;
+      if (blas && registerNativeProducts(name, blas)) productsLibrary = blas.library;
       return tf.getBackend() as BackendName;
     }
   }
@@ -100,10 +105,11 @@ export function initBackend(preference?: BackendPreference): Promise<BackendName
   return ready;
 }
 
-/** The backend with its thread count where it has one, for logs: "wasm (2 threads)". */
+/** The backend with its thread count and products library where it has them, for logs: "wasm (2 threads) + libopenblas.so.0". */
 export function backendDescription(): string {
   const name = tf.getBackend();
   if (name !== 'wasm') return name;
   const threads = getThreadsCount();
-  return threads > 1 ? `wasm (${threads} threads)` : 'wasm';
+  const products = productsLibrary ? ` + ${basename(productsLibrary)}` : '';
+  return (threads > 1 ? `wasm (${threads} threads)` : 'wasm') + products;
 }

@@ -11,6 +11,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { attentionKernelConfigs } from './fused-attention';
 import { normKernelConfigs } from './fused-ops';
 import { optimizerKernelConfigs } from './fused-optimizer';
+import { blasBatchMatMul, type NativeBlas } from './native-blas';
+import { packedAttentionKernelConfigs } from './packed-attention';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -96,16 +98,38 @@ export function registerTrainingKernels(backendName: string): void {
     }
     // 5. The encoder's layer norm and attention, and the optimiser's update, as single kernels
     //    (fused-ops.ts, fused-attention.ts, fused-optimizer.ts).
-    for (const config of [...normKernelConfigs(backendName), ...attentionKernelConfigs(backendName), ...optimizerKernelConfigs(backendName)]) tf.registerKernel(config);
+    for (const config of [...normKernelConfigs(backendName), ...attentionKernelConfigs(backendName), ...packedAttentionKernelConfigs(backendName), ...optimizerKernelConfigs(backendName)]) tf.registerKernel(config);
   }
   registered.add(backendName);
 }
 
-/** Benchmark switch: `false` = tfjs's own matMul with transpose flags (the baseline bench/train.ts compares against). */
-export const kernelOptions = { explicitTranspose: true };
+/**
+ * Benchmark switches: `explicitTranspose: false` = tfjs's own matMul with transpose flags (the
+ * baseline bench/train.ts compares against). `nativeProducts` says whether BatchMatMul runs on the
+ * native BLAS (native-blas.ts), which takes transposes as flags: then no explicit transpose is needed.
+ */
+export const kernelOptions = { explicitTranspose: true, nativeProducts: false };
+let nativeRegistered = false;
+
+/**
+ * 6. Matrix products on the machine's BLAS library where one loads (native-blas.ts); idempotent.
+ *    Returns whether the products now run there (`kernelOptions.nativeProducts` switches back).
+ */
+export function registerNativeProducts(backendName: string, blas: NativeBlas): boolean {
+  if (backendName !== 'wasm') return false;
+  if (!nativeRegistered) {
+    const kernel = tf.getKernel('BatchMatMul', backendName)!;
+    const native = blasBatchMatMul(blas, kernel.kernelFunc);
+    tf.unregisterKernel('BatchMatMul', backendName);
+    tf.registerKernel({ ...kernel, kernelFunc: (args) => (kernelOptions.nativeProducts ? native(args) : kernel.kernelFunc(args)) });
+    nativeRegistered = true;
+  }
+  kernelOptions.nativeProducts = true;
+  return true;
+}
 
 function plainMatMul(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor {
-  if (!kernelOptions.explicitTranspose) return tf.matMul(a, b, transposeA, transposeB);
+  if (!kernelOptions.explicitTranspose || kernelOptions.nativeProducts) return tf.matMul(a, b, transposeA, transposeB);
   return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
 }
 
