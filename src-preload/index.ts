@@ -5,7 +5,7 @@
  * Node reaches the page. The main process validates every payload and checks every sender again.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { JobEvent, MethodName } from '../src-main/api/contract';
+import type { JobEventOf, MethodName } from '../src-main/api/contract';
 import { CALL_CHANNEL, EVENT_CHANNEL, OPEN_EXTERNAL_CHANNEL, type IpcReply } from '../src-main/electron/ipc-channels';
 import type { PreloadBridge } from './bridge';
 
@@ -25,7 +25,7 @@ const methods = Object.fromEntries(
 const bridge: PreloadBridge = {
   methods,
   onEvent(listener) {
-    const handler = (_event: IpcRendererEvent, payload: JobEvent) => listener(payload);
+    const handler = (_event: IpcRendererEvent, payload: JobEventOf) => listener(payload);
     ipcRenderer.on(EVENT_CHANNEL, handler);
     return () => void ipcRenderer.off(EVENT_CHANNEL, handler);
   },

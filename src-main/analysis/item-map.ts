@@ -2,6 +2,7 @@ import { matrix, type Matrix, type Metric } from './matrix';
 import { nearestNeighbours } from './neighbours';
 import type { ProjectionControl, ProjectionMethod, ProjectionRequest, ProjectionResult } from './projection';
 import { summarizePrototypes } from './prototypes';
+import type { ItemMapResult } from './result-schemas';
 import { itemText } from './terms';
 
 /**
@@ -28,12 +29,6 @@ export function itemRows(t: ItemTable): { X: Matrix; itemIds: Int32Array } {
   return { X, itemIds: Int32Array.from(ids) };
 }
 
-export interface ItemMapResult {
-  map: Omit<ProjectionResult, 'coordinates' | 'indices' | 'assignments'>;
-  rows: { itemId: number; x: number; y: number; prototype: number }[];
-  prototypes: { id: number; size: number; label: string; terms: string[] }[];
-  itemsWithoutVector: number;
-}
 
 export type Projector = (X: Matrix, request: ProjectionRequest, control: ProjectionControl) => Promise<ProjectionResult>;
 

@@ -9,6 +9,7 @@
  * exactly where the evaluator ranks it; with `input: 'full'` it is the whole sequence (what to
  * recommend next). Runs in a worker thread (recommend-worker.ts).
  */
+import type { RecommendationsExportResult } from './result-schemas';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { ApiError } from '../core/errors';
@@ -40,19 +41,7 @@ export interface RecommendationsRequest {
   input: 'test' | 'full';
 }
 
-export interface RecommendationsExport {
-  file: string;
-  format: RecommendationsFormat;
-  k: number;
-  input: 'test' | 'full';
-  users: number;
-  rows: number;
-  /** Users left out because their history is empty for this input (one-item sequences with input test). */
-  skipped: number;
-  checkpoint: { kind: 'best' | 'last'; epoch: number };
-  backend: string;
-  seconds: number;
-}
+export type RecommendationsExport = RecommendationsExportResult;
 
 export interface RecommendationsControl {
   signal?: AbortSignal;

@@ -1,6 +1,7 @@
 import type { Db } from '../store/db';
-import { contract, isMethodName, type MethodName, type Output, type ParsedInput, type Input, type WorkstationApi } from './contract';
-import { ApiError, type JobEvent } from './contracts/common';
+import { isMethodName, validateInput, type MethodName, type Output, type ParsedInput, type Input, type WorkstationApi } from './contract';
+import { ApiError } from './contracts/common';
+import type { JobEventOf, JobResultTypes } from './contracts/jobs';
 import { analysisHandlers } from './handlers/analysis';
 import { datasetHandlers } from './handlers/datasets';
 import { jobHandlers } from './handlers/jobs';
@@ -16,7 +17,8 @@ export interface ServiceContext {
   db: Db;
   /** Path of the database file (workers open their own connection to it). */
   dbFile: string;
-  jobs: JobRunner;
+  /** Job results are typed by kind (contracts/jobs.ts JobResults): a body of the wrong type does not compile. */
+  jobs: JobRunner<JobResultTypes>;
 }
 
 export type Handler<M extends MethodName> = (input: ParsedInput<M>, ctx: ServiceContext) => Promise<Output<M>> | Output<M>;
@@ -43,16 +45,15 @@ export interface Service extends WorkstationApi {
 export function createService(context: ServiceContext): Service {
   async function invoke(method: unknown, payload: unknown): Promise<unknown> {
     if (!isMethodName(method)) throw new ApiError('validation', `Unknown method: ${String(method)}`);
-    const parsed = contract[method].input.safeParse(payload ?? {});
-    if (!parsed.success) throw ApiError.fromZod(parsed.error, `request for ${method}`);
+    const input = validateInput(method, payload);
     const handler = handlers[method] as (input: unknown, ctx: ServiceContext) => unknown;
-    return await handler(parsed.data, context);
+    return await handler(input, context);
   }
   return {
     context,
     invoke,
     call: <M extends MethodName>(method: M, input: Input<M>) => invoke(method, input) as Promise<Output<M>>,
-    onEvent: (listener: (event: JobEvent) => void) => context.jobs.onEvent(listener),
+    onEvent: (listener: (event: JobEventOf) => void) => context.jobs.onEvent(listener),
     close: async () => {
       await context.jobs.shutdown();
       context.db.close();

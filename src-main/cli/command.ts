@@ -1,6 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Service } from '../api/service';
-import type { JobEvent } from '../api/contracts/common';
+import type { JobEvent, JobKind } from '../api/contracts/common';
+import type { JobHandle, JobResult } from '../api/contracts/jobs';
 import { ApiError } from '../api/contracts/common';
 
 export type FlagSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
@@ -72,9 +73,11 @@ function formatCell(value: unknown): string {
 
 /**
  * Follows a job to its end: a progress bar on a terminal (stderr), log lines on stderr, and Ctrl-C
- * cancels the job cleanly instead of killing the process mid-write. Returns the job's result.
+ * cancels the job cleanly instead of killing the process mid-write. Returns the job's result, typed
+ * by its kind.
  */
-export async function followJob(service: Service, jobId: string, io: CliIO, onEvent?: (e: JobEvent) => void): Promise<unknown> {
+export async function followJob<K extends JobKind>(service: Service, job: JobHandle<K>, io: CliIO, onEvent?: (e: JobEvent) => void): Promise<JobResult<K>> {
+  const { jobId } = job;
   let lastBar = '';
   const unsubscribe = service.onEvent((event) => {
     if (!('jobId' in event) || event.jobId !== jobId) return;
@@ -101,7 +104,7 @@ export async function followJob(service: Service, jobId: string, io: CliIO, onEv
   };
   process.on('SIGINT', onSigint);
   try {
-    return await service.context.jobs.wait(jobId);
+    return await service.context.jobs.waitFor(jobId, job.kind);
   } finally {
     process.off('SIGINT', onSigint);
     unsubscribe();

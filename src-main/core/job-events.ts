@@ -5,7 +5,12 @@
 import { z } from 'zod';
 import { ApiErrorShape } from './errors';
 
-export const JobKind = z.enum(['import', 'demo', 'train', 'evaluate', 'embed', 'analysis', 'projection', 'plan', 'export']);
+/**
+ * What a job does; each kind has one result shape (api/contracts/jobs.ts JobResults): `analysis` is a
+ * run's group metrics, `intents` its intent prototypes, `export` a dataset export, `recommend` a
+ * recommendations export.
+ */
+export const JobKind = z.enum(['import', 'demo', 'train', 'evaluate', 'embed', 'analysis', 'intents', 'projection', 'plan', 'export', 'recommend']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const JobState = z.enum(['running', 'paused', 'succeeded', 'failed', 'cancelled']);
@@ -56,7 +61,7 @@ export const JobEvent = z.discriminatedUnion('type', [
     values: z.record(z.string(), z.number()),
   }),
   z.object({ type: z.literal('state'), jobId: z.string(), state: JobState }),
-  z.object({ type: z.literal('done'), jobId: z.string(), result: z.unknown() }),
+  z.object({ type: z.literal('done'), jobId: z.string(), kind: JobKind, result: z.unknown() }),
   z.object({ type: z.literal('failed'), jobId: z.string(), error: ApiErrorShape }),
   z.object({ type: z.literal('cancelled'), jobId: z.string() }),
 ]);

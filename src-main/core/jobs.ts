@@ -24,19 +24,29 @@ interface JobRecord {
   context: JobContext;
 }
 
+/** A job kind → its result type; adapters give the runner the contract's map (api/contracts/jobs.ts). */
+export type JobResultTypes = { [K in JobKind]: unknown };
+
+/** The event stream with each `done` event's result typed by its kind. */
+export type TypedJobEvent<R extends JobResultTypes> =
+  | Exclude<JobEvent, { type: 'done' }>
+  | { [K in JobKind]: { type: 'done'; jobId: string; kind: K; result: R[K] } }[JobKind];
+
 type Listener = (event: JobEvent) => void;
 
 /**
  * Runs long work as jobs and turns its progress into the contract's event stream. Heavy bodies
  * hand their computation to worker threads; the runner itself only bookkeeps.
  */
-export class JobRunner {
+export class JobRunner<R extends JobResultTypes = JobResultTypes> {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly listeners = new Set<Listener>();
 
-  onEvent(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  onEvent(listener: (event: TypedJobEvent<R>) => void): () => void {
+    // Every `done` this runner emits carries a result of its kind's type: `start` takes no other body.
+    const any = listener as Listener;
+    this.listeners.add(any);
+    return () => this.listeners.delete(any);
   }
 
   private emit(event: JobEvent): void {
@@ -49,8 +59,11 @@ export class JobRunner {
     }
   }
 
-  /** Starts `body` as a job; `subject` (the run or dataset it works on) lets callers find it by kind and subject. */
-  start<T>(kind: JobKind, title: string, body: (ctx: JobContext) => Promise<T>, subject?: JobSubject): string {
+  /**
+   * Starts `body` as a job; its result has the type of its kind. `subject` (the run or dataset it
+   * works on) lets callers find it by kind and subject.
+   */
+  start<K extends JobKind>(kind: K, title: string, body: (ctx: JobContext) => Promise<R[K]>, subject?: JobSubject): string {
     const jobId = randomUUID();
     const controller = new AbortController();
     const info: JobInfo = { jobId, kind, title, ...(subject ? { subject } : {}), state: 'running', startedAt: new Date().toISOString() };
@@ -84,7 +97,7 @@ export class JobRunner {
         const result = await body(record.context);
         if (controller.signal.aborted) throw new ApiError('cancelled', 'Cancelled');
         info.state = 'succeeded';
-        this.emit({ type: 'done', jobId, result });
+        this.emit({ type: 'done', jobId, kind, result });
         return result;
       } catch (error) {
         if (controller.signal.aborted) {
@@ -150,6 +163,16 @@ export class JobRunner {
   /** Resolves with the job's result, or rejects with its error. */
   wait(jobId: string): Promise<unknown> {
     return this.get(jobId).finished;
+  }
+
+  /**
+   * `wait` with the result typed: that of `kind` (`start` took only a body of that type), any kind's
+   * without one. A job of another kind than asked is refused, so the type is never a guess.
+   */
+  waitFor<K extends JobKind = JobKind>(jobId: string, kind?: K): Promise<R[K]> {
+    const job = this.get(jobId);
+    if (kind !== undefined && job.info.kind !== kind) throw new ApiError('bad_input', `Job ${jobId} is a ${job.info.kind} job, not ${kind}`);
+    return job.finished as Promise<R[K]>;
   }
 
   /** Cancels everything (app quit); resolves when all bodies have returned. */

@@ -4,15 +4,16 @@ import { ApiError } from '../core/errors';
 import type { Db } from '../store/db';
 import { initBackend } from './backend';
 import { leaveOneOutCases, type Split } from './data';
-import { evaluateRanking, type EvaluateOptions, type RankingMetrics } from './evaluate';
+import { evaluateRanking, type EvaluateOptions } from './evaluate';
 import { RecommenderModel, assertFiniteWeights, loadReferenceCheckpoint } from './model';
 import { Rng } from './rng';
+import type { EvaluationReport } from './run-schemas';
 import { getRun, runCheckpoints } from './run-store';
 import { sequencesFromStore } from './run-loop';
 import { tableFactoryFor } from './table-kinds';
 import { readSafetensors } from './safetensors';
 
-export type EvaluationReport = RankingMetrics & { backend: string; seconds: number };
+export type { EvaluationReport };
 
 /** Cancel and progress of an evaluation (batches of users); the eval worker passes its own. */
 export type EvaluationControl = Pick<EvaluateOptions, 'signal' | 'onProgress'>;

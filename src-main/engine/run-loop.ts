@@ -19,6 +19,7 @@ import { nonFiniteLoss, nonFiniteTensor, RunDiverged } from './divergence';
 import type { RankingMetrics } from './evaluate';
 import type { ItemTableFactory } from './model';
 import { claimRun, getRun, recordCheckpoint, recordEpoch, runEpochs, setEpochValidation, updateRun } from './run-store';
+import type { TrainResult } from './run-schemas';
 import { readSafetensors, writeSafetensors } from './safetensors';
 import { tableFactoryFor } from './table-kinds';
 import { STABILITY_SAMPLE, Trainer, type StepLosses } from './trainer';
@@ -31,15 +32,6 @@ export interface RunControls {
   log?: (message: string) => void;
   /** Plug a custom item table (LLMDiRec's fused table). */
   tableFactory?: ItemTableFactory;
-}
-
-export interface RunResult {
-  runId: string;
-  backend: string;
-  epochs: number;
-  bestEpoch?: number;
-  bestValid?: RankingMetrics;
-  test: RankingMetrics;
 }
 
 /** Adapter from the store (item ids 1..N per user, in user order) to the engine's sequences. */
@@ -67,7 +59,7 @@ export function epochLine(epoch: number, epochs: number, losses: Record<string, 
   return `Epoch ${epoch + 1}/${epochs}: ${parts.join(' ')} · ${seconds.toFixed(0)} s${validation}`;
 }
 
-export async function executeRun(db: Db, runId: string, controls: RunControls = {}): Promise<RunResult> {
+export async function executeRun(db: Db, runId: string, controls: RunControls = {}): Promise<TrainResult> {
   const run = getRun(db, runId);
   if (!run) throw new ApiError('not_found', `No run ${runId}`);
   const s = run.settings;

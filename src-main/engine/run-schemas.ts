@@ -15,6 +15,21 @@ export const RankingMetrics = z.object({
   users: z.number().int(),
 });
 
+/** The result of a training job (a run trained, resumed or extended to its end). */
+export const TrainResult = z.object({
+  runId: z.string(),
+  backend: z.string(),
+  epochs: z.number().int(),
+  bestEpoch: z.number().int().optional(),
+  bestValid: RankingMetrics.optional(),
+  test: RankingMetrics,
+});
+export type TrainResult = z.infer<typeof TrainResult>;
+
+/** The result of an evaluation job (`runs.evaluate`, CLI `eval`). */
+export const EvaluationReport = RankingMetrics.extend({ backend: z.string(), seconds: z.number() });
+export type EvaluationReport = z.infer<typeof EvaluationReport>;
+
 /** `diverged`: final, its loss became NaN/infinite; `error` says where, its checkpoints are the last finite ones. */
 export const RunStatus = z.enum(['queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled', 'interrupted', 'diverged']);
 

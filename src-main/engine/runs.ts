@@ -9,18 +9,19 @@ import type { JobContext, JobRunner } from '../core/jobs';
 import type { Db } from '../store/db';
 import { datasetId } from '../store/datasets';
 import { createRun, getRun, patchRunSettings, trainingElsewhere, updateRun, type RunRecord } from './run-store';
+import type { TrainResult } from './run-schemas';
 import type { FromTrainWorker, ToTrainWorker } from './train-worker';
-import { resolveSettings } from './settings';
+import { resolveSettings, type TrainingOverrides } from './settings';
 import { prepareTable } from './table-kinds';
 import { startWorker, workerEntry } from '../core/workers';
 
 const trainWorker = workerEntry(import.meta.url, 'train-worker');
 
 /** Runs (or resumes) a run in a worker thread; resolves with its result. */
-export function trainInWorker(dbFile: string, runId: string, job: Pick<JobContext, 'signal' | 'progress' | 'metrics' | 'log'> & { onPauseChange?: (paused: boolean) => void }): Promise<unknown> & { control(msg: ToTrainWorker): void } {
+export function trainInWorker(dbFile: string, runId: string, job: Pick<JobContext, 'signal' | 'progress' | 'metrics' | 'log'> & { onPauseChange?: (paused: boolean) => void }): Promise<TrainResult> & { control(msg: ToTrainWorker): void } {
   const worker = startWorker(trainWorker, { dbFile, runId });
   const control = (msg: ToTrainWorker) => worker.postMessage(msg);
-  const promise = new Promise<unknown>((resolve, reject) => {
+  const promise = new Promise<TrainResult>((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -66,7 +67,7 @@ function launch(ctx: RunContext, run: RunRecord, verb: string): string {
       running.control({ type: paused ? 'pause' : 'resume' });
       updateRun(ctx.db, run.id, { status: paused ? 'paused' : 'running' });
     };
-    return { runId: run.id, ...((await running) as object) };
+    return { ...(await running), runId: run.id };
   }, { runId: run.id });
 }
 
@@ -75,7 +76,7 @@ export interface StartRunRequest {
   model: 'sasrec' | 'indirec' | 'llmdirec';
   epochs?: number;
   seed?: number;
-  settings?: Record<string, unknown>;
+  settings?: TrainingOverrides;
 }
 
 /** Creates a run record (preset for the dataset ← overrides, validated) and starts it as a job. */

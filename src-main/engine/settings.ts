@@ -153,6 +153,18 @@ export function findVariant(name: string): string | undefined {
 export type TrainingSettings = z.output<typeof TrainingSettings>;
 export type TrainingSettingsInput = z.input<typeof TrainingSettings>;
 
+/**
+ * Overrides of a run's settings as a request carries them (`runs.start`, plans): any of
+ * TrainingSettings' fields. Checked here only as an object: `resolveSettings` validates them with
+ * TrainingSettings once merged with the preset and the variant (a bound, a stray key or an LLMDiRec
+ * key on another model is known only then) and names each bad value in words.
+ */
+export const TrainingOverrides = z.custom<Partial<TrainingSettingsInput>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  'must be an object of training settings',
+);
+export type TrainingOverrides = z.infer<typeof TrainingOverrides>;
+
 /** The reference defaults (§3, §7, §9, §10). */
 export const defaultSettings: TrainingSettings = TrainingSettings.parse({});
 

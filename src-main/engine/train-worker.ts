@@ -7,13 +7,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { carryError, type CarriedError } from '../core/errors';
 import { connectDb } from '../store/db';
 import { executeRun } from './run-loop';
+import type { TrainResult } from './run-schemas';
 
 export type ToTrainWorker = { type: 'cancel' } | { type: 'pause' } | { type: 'resume' };
 export type FromTrainWorker =
   | { type: 'progress'; done: number; total: number; message: string; etaSeconds?: number }
   | { type: 'metrics'; series: string; step: number; values: Record<string, number> }
   | { type: 'log'; message: string }
-  | { type: 'done'; result: unknown }
+  | { type: 'done'; result: TrainResult }
   | { type: 'cancelled' }
   | { type: 'failed'; error: CarriedError };
 

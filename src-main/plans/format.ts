@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ApiError } from '../core/errors';
 import { Name } from '../core/names';
 import { describeIssues } from '../core/issues';
-import { findVariant, llmdirecVariants, resolveSettings } from '../engine/settings';
+import { findVariant, llmdirecVariants, resolveSettings, TrainingOverrides } from '../engine/settings';
 import { locateJsonError } from './json-syntax';
 
 /** The paper's seed (INDIREC-SPEC §9): what a plan trains when it names none. */
@@ -18,7 +18,7 @@ export const MAX_ENTRIES = 500;
 const Seeds = z.array(z.number().int()).min(1).max(100);
 const Datasets = z.union([Name, z.array(Name).min(1).max(20)]);
 /** Setting overrides as `llmdirec train --set` takes them (`llmdirec runs presets` lists them). */
-const Settings = z.record(z.string(), z.unknown());
+const Settings = TrainingOverrides;
 const Epochs = z.number().int().min(1).max(10000);
 
 export const PlanRunGroup = z

@@ -16,6 +16,7 @@ import { runOutputsInWorker } from '../analysis/run-outputs-runner';
 import { getRun } from '../engine/run-store';
 import { resumeRun, startRun, type RunContext } from '../engine/runs';
 import { describeEntry } from './format';
+import type { PlanRunResult } from './run-result';
 import { planRunningHere, planStatus } from './status';
 import { attachRun, claimPlan, countResume, getPlan, planRunningElsewhere, recordGroups, recordStartError, releasePlan, type PlanEntryRecord } from './store';
 
@@ -26,14 +27,6 @@ export interface PlanRunOptions {
   retryFailed?: boolean;
 }
 
-export interface PlanRunResult {
-  planId: number;
-  /** Entries this job started, resumed or completed (group metrics), by position. */
-  trained: number[];
-  resumed: number[];
-  failed: number[];
-  counts: Record<string, number>;
-}
 
 type Work = { entry: PlanEntryRecord; action: 'start' | 'resume' | 'groups' };
 

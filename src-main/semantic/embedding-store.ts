@@ -4,6 +4,7 @@ import { toApiError } from '../core/errors';
 import type { Db } from '../store/db';
 import { datasetId, itemAttributes } from '../store/datasets';
 import { describe, embedTexts } from './embed-texts';
+import type { EmbedResult } from './embedding-schemas';
 import type { EmbeddingProvider } from './providers/types';
 import { getTemplate, getTemplateVersion, type StoredTemplate } from './template-store';
 import { renderItemText } from './templates';
@@ -49,21 +50,6 @@ export interface EmbedRequest {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface EmbedResult {
-  dataset: string;
-  provider: string;
-  model: string;
-  dims: number;
-  items: number;
-  /** Distinct texts sent to the provider in this run. */
-  embedded: number;
-  /** Items whose vector came from the cache. */
-  cached: number;
-  itemsWithText: number;
-  embeddingSetId: number;
-  template: string;
-  templateVersion: number;
-}
 
 /**
  * Embeds a dataset's items through the cache. Each finished batch is committed at once, so an

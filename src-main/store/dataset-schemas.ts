@@ -78,3 +78,16 @@ export const ItemRow = z.object({
   popularity: z.number().int(),
 });
 export type ItemRow = z.infer<typeof ItemRow>;
+
+/** The result of a dataset export job (RecBole atomic files, docs/recbole.md). */
+export const ExportResult = z.object({
+  name: z.string(),
+  folder: z.string(),
+  files: z.array(z.object({ file: z.string(), rows: z.number().int() })),
+  /** The .inter column that orders each user's interactions: real timestamps, or positions where the dataset has none. */
+  timeField: z.enum(['timestamp', 'order']),
+  /** The RecBole config (yaml) that loads these files. */
+  config: z.string(),
+  embeddingSet: z.object({ id: z.number().int(), provider: z.string(), model: z.string(), dims: z.number().int() }).optional(),
+});
+export type ExportResult = z.infer<typeof ExportResult>;

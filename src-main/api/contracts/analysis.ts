@@ -1,26 +1,9 @@
 import { z } from 'zod';
-import { JobStarted, method, Name } from './common';
+import { DistanceMetric, ProjectionMethod } from '../../analysis/result-schemas';
+import { method, Name } from './common';
+import { jobStarted } from './jobs';
 
-export const ProjectionMethod = z.enum(['tsne', 'umap', 'pca']);
-export const DistanceMetric = z.enum(['euclidean', 'cosine']);
-
-/** A finished map: which points, how many of how many, sampled or not, and how long it took. */
-export const MapInfo = z.object({
-  method: ProjectionMethod,
-  sampled: z.boolean(),
-  total: z.number().int(),
-  seed: z.number().int(),
-  seconds: z.number(),
-  details: z.record(z.string(), z.number()),
-});
-
-export const ItemMapResult = z.object({
-  map: MapInfo,
-  rows: z.array(z.object({ itemId: z.number().int(), x: z.number(), y: z.number(), prototype: z.number().int() })),
-  prototypes: z.array(z.object({ id: z.number().int(), size: z.number().int(), label: z.string(), terms: z.array(z.string()) })),
-  itemsWithoutVector: z.number().int(),
-});
-export type ItemMapResult = z.infer<typeof ItemMapResult>;
+export { DistanceMetric, ItemMapResult, MapInfo, ProjectionMethod } from '../../analysis/result-schemas';
 
 export const analysisMethods = {
   'analysis.itemMap': method({
@@ -38,7 +21,7 @@ export const analysisMethods = {
         metric: DistanceMetric.default('cosine'),
       })
       .strict(),
-    output: JobStarted,
+    output: jobStarted('projection'),
   }),
   'analysis.itemNeighbours': method({
     summary: 'Nearest items to an item in the original embedding space (not on the 2-D map), with their texts.',

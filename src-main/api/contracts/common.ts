@@ -18,6 +18,3 @@ export function method<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpe
 }
 
 export const NoInput = z.object({}).strict();
-
-export const JobStarted = z.object({ jobId: z.string() });
-export type JobStarted = z.infer<typeof JobStarted>;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { DatasetStats, DatasetSummary, ItemRow, ImportRequest } from '../../store/dataset-schemas';
-import { JobStarted, method, Name, NoInput } from './common';
+import { method, Name, NoInput } from './common';
+import { jobStarted } from './jobs';
 
-export { AttributeValue, Attributes, CsvColumns, DatasetStats, DatasetSummary, ImportFormat, ImportRequest, ItemRow, PreprocessOptions } from '../../store/dataset-schemas';
+export { AttributeValue, Attributes, CsvColumns, DatasetStats, DatasetSummary, ExportResult, ImportFormat, ImportRequest, ItemRow, PreprocessOptions } from '../../store/dataset-schemas';
 
 /** `dataset export`: a stored dataset written in another tool's format (RecBole atomic files, docs/recbole.md). */
 export const ExportRequest = z
@@ -17,18 +18,6 @@ export const ExportRequest = z
   .strict();
 export type ExportRequest = z.output<typeof ExportRequest>;
 
-export const ExportResult = z.object({
-  name: z.string(),
-  folder: z.string(),
-  files: z.array(z.object({ file: z.string(), rows: z.number().int() })),
-  /** The .inter column that orders each user's interactions: real timestamps, or positions where the dataset has none. */
-  timeField: z.enum(['timestamp', 'order']),
-  /** The RecBole config (yaml) that loads these files. */
-  config: z.string(),
-  embeddingSet: z.object({ id: z.number().int(), provider: z.string(), model: z.string(), dims: z.number().int() }).optional(),
-});
-export type ExportResult = z.infer<typeof ExportResult>;
-
 export const UserRow = z.object({ userId: z.number().int(), externalId: z.string(), length: z.number().int() });
 
 const Page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(50) };
@@ -40,16 +29,16 @@ export const datasetMethods = {
     input: z.object({ name: Name }).strict(),
     output: DatasetStats,
   }),
-  'datasets.import': method({ summary: 'Imports a dataset (a job).', input: ImportRequest, output: JobStarted }),
+  'datasets.import': method({ summary: 'Imports a dataset (a job).', input: ImportRequest, output: jobStarted('import') }),
   'datasets.export': method({
     summary: 'Writes a dataset as RecBole atomic files (.inter, .item, item embeddings, a config) into a folder (a job; its result is an ExportResult).',
     input: ExportRequest,
-    output: JobStarted,
+    output: jobStarted('export'),
   }),
   'datasets.createDemo': method({
     summary: 'Creates the embedded synthetic demo dataset with planted intents (a job).',
     input: z.object({ name: Name.default('demo'), replace: z.boolean().default(false) }).strict(),
-    output: JobStarted,
+    output: jobStarted('demo'),
   }),
   'datasets.delete': method({
     summary: 'Deletes a dataset and everything derived from it.',

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { TrainingOverrides } from '../../engine/settings';
 import { PlanFile } from '../../plans/format';
-import { JobStarted, method, Name, NoInput } from './common';
+import { method, Name, NoInput } from './common';
+import { jobStarted } from './jobs';
 import { RankingMetrics, RunStatus } from './runs';
 
 /**
@@ -95,7 +97,7 @@ const CreateInput = z
     dataset: Name.optional(),
     epochs: z.number().int().min(1).max(10000).optional(),
     seeds: z.array(z.number().int()).min(1).max(100).optional(),
-    settings: z.record(z.string(), z.unknown()).optional(),
+    settings: TrainingOverrides.optional(),
     parallel: z.number().int().min(1).max(16).optional(),
     name: z.string().trim().min(1).max(120).optional(),
   })
@@ -138,7 +140,7 @@ export const planMethods = {
   'plans.run': method({
     summary: 'Trains the entries without a finished run (a job): starts pending ones, resumes interrupted ones from their last checkpoint; cancelling leaves every run resumable.',
     input: z.object({ planId: PlanId, parallel: z.number().int().min(1).max(16).optional(), retryFailed: z.boolean().optional() }).strict(),
-    output: JobStarted.extend({ planId: PlanId }),
+    output: jobStarted('plan').extend({ planId: PlanId }),
   }),
   'plans.export': method({
     summary: "The plan's report as Markdown or CSV text.",

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { MapInfo, ProjectionMethod } from './analysis';
-import { JobStarted, method } from './common';
+import { ProjectionMethod } from '../../analysis/result-schemas';
+import { method } from './common';
+import { jobStarted } from './jobs';
 import { RunStatus } from './runs';
 
 /**
@@ -9,78 +10,11 @@ import { RunStatus } from './runs';
  * comparison and the reproduction report. All read the run's best checkpoint (else its last).
  */
 const RunId = z.string().min(1).max(200);
+export { RecommendationsExportResult, RunIntentsResult, RunSummaryResult } from '../../analysis/result-schemas';
+
 const RunIds = z.array(RunId).min(1).max(20);
 
 const Item = z.object({ itemId: z.number().int(), text: z.string(), popularity: z.number(), tail: z.boolean() });
-const Metrics = z.record(z.string(), z.number());
-const CheckpointRef = z.object({ kind: z.enum(['best', 'last']), epoch: z.number().int() });
-
-export const RunIntentsResult = z.object({
-  runId: z.string(),
-  checkpoint: CheckpointRef,
-  k: z.number().int(),
-  /** How the prototypes were obtained (so the analyst knows what the colours are). */
-  clustering: z.string(),
-  silhouette: z.number(),
-  silhouetteBasis: z.object({ scored: z.number().int(), total: z.number().int(), sampled: z.boolean(), seed: z.number().int(), metric: z.string() }),
-  map: MapInfo,
-  rows: z.array(z.object({ userId: z.number().int(), x: z.number(), y: z.number(), prototype: z.number().int(), items: z.array(z.number().int()) })),
-  itemTexts: z.record(z.string(), z.string()),
-  prototypes: z.array(
-    z.object({
-      id: z.number().int(),
-      size: z.number().int(),
-      label: z.string(),
-      silhouette: z.number().nullable(),
-      terms: z.array(z.string()),
-      topItems: z.array(z.object({ itemId: z.number().int(), count: z.number().int(), text: z.string() })),
-    }),
-  ),
-  /**
-   * Stability of the training-time prototypes: ARI between consecutive epochs' K-means assignments
-   * of one fixed seeded sample of training prefixes; null when fewer than two epochs clustered.
-   */
-  stability: z
-    .object({
-      sample: z.number().int(),
-      seed: z.number().int().nullable(),
-      epochs: z.array(z.object({ epoch: z.number().int(), clusters: z.number().int(), sizes: z.array(z.number().int()) })),
-      pairs: z.array(z.object({ from: z.number().int(), to: z.number().int(), ari: z.number() })),
-      meanAri: z.number(),
-    })
-    .nullable(),
-});
-export type RunIntentsResult = z.infer<typeof RunIntentsResult>;
-
-const GroupRow = Metrics;
-export const RunSummaryResult = z.object({
-  runId: z.string(),
-  checkpoint: CheckpointRef,
-  groups: z.object({
-    definition: z.record(z.string(), z.number().nullable()),
-    overall: GroupRow,
-    tailItem: GroupRow,
-    headItem: GroupRow,
-    coldUser: GroupRow,
-    hotUser: GroupRow,
-  }),
-  exposure: z.object({ k: z.number().int(), coverage: z.number(), tailShare: z.number(), averagePopularity: z.number(), gini: z.number() }),
-});
-export type RunSummaryResult = z.infer<typeof RunSummaryResult>;
-
-export const RecommendationsExportResult = z.object({
-  file: z.string(),
-  format: z.enum(['csv', 'jsonl']),
-  k: z.number().int(),
-  input: z.enum(['test', 'full']),
-  users: z.number().int(),
-  rows: z.number().int(),
-  skipped: z.number().int(),
-  checkpoint: CheckpointRef,
-  backend: z.string(),
-  seconds: z.number(),
-});
-export type RecommendationsExportResult = z.infer<typeof RecommendationsExportResult>;
 
 const ReportCell = z.object({ mean: z.number().nullable(), std: z.number().nullable(), n: z.number().int(), paper: z.number().nullable() }).nullable();
 
@@ -99,7 +33,7 @@ export const runAnalysisMethods = {
         maxPoints: z.number().int().min(10).max(50_000).default(2000),
       })
       .strict(),
-    output: JobStarted,
+    output: jobStarted('intents'),
   }),
   'analysis.runNeighbours': method({
     summary: "Users whose sequence representations are nearest to a user's in the run (the original space, not the map).",
@@ -109,7 +43,7 @@ export const runAnalysisMethods = {
   'analysis.runSummary': method({
     summary: "A run's test outputs: Table-3 group metrics (overall, tail/head items, cold/hot users) and beyond-accuracy measures at K (a job; its result is a RunSummaryResult).",
     input: z.object({ runId: RunId, k: z.number().int().min(1).max(20).default(10) }).strict(),
-    output: JobStarted,
+    output: jobStarted('analysis'),
   }),
   'analysis.userRecommendations': method({
     summary: "One user's history, ground truth (with its rank) and top-K recommendations with scores, popularity and tail flags, from a run's checkpoint.",
@@ -138,7 +72,7 @@ export const runAnalysisMethods = {
         input: z.enum(['test', 'full']).default('test'),
       })
       .strict(),
-    output: JobStarted,
+    output: jobStarted('recommend'),
   }),
   'analysis.compareRuns': method({
     summary: 'Runs side by side: every group and beyond-accuracy number, with the relative difference to the first run.',

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { RankingMetrics, RunEmbedding, RunEpoch, RunSummary } from '../../engine/run-schemas';
-import { JobStarted, method, Name, NoInput } from './common';
+import { RunEmbedding, RunEpoch, RunSummary } from '../../engine/run-schemas';
+import { TrainingOverrides } from '../../engine/settings';
+import { method, Name, NoInput } from './common';
+import { jobStarted } from './jobs';
 
-export { EpochDiagnostics, RankingMetrics, RunEmbedding, RunEpoch, RunStatus, RunSummary } from '../../engine/run-schemas';
-
+export { EpochDiagnostics, EvaluationReport, RankingMetrics, RunEmbedding, RunEpoch, RunStatus, RunSummary, TrainResult } from '../../engine/run-schemas';
 
 export const RunDetail = RunSummary.extend({
   settings: z.record(z.string(), z.unknown()),
@@ -15,9 +16,6 @@ export const RunDetail = RunSummary.extend({
 
 const RunId = z.string().min(1).max(200);
 
-/** The result of a `runs.evaluate` job. */
-export const EvaluationReport = RankingMetrics.extend({ backend: z.string(), seconds: z.number() });
-export type EvaluationReport = z.infer<typeof EvaluationReport>;
 
 export const runMethods = {
   'runs.presets': method({
@@ -42,15 +40,15 @@ export const runMethods = {
         model: z.enum(['sasrec', 'indirec', 'llmdirec']),
         epochs: z.number().int().min(1).max(10000).optional(),
         seed: z.number().int().optional(),
-        settings: z.record(z.string(), z.unknown()).default({}),
+        settings: TrainingOverrides.default({}),
       })
       .strict(),
-    output: JobStarted.extend({ runId: z.string() }),
+    output: jobStarted('train').extend({ runId: z.string() }),
   }),
   'runs.resume': method({
     summary: 'Continues an interrupted, failed or cancelled run from its last checkpoint (a job); `epochs` sets its budget: more trains it (also a finished one) further, as many as done finishes it where it is; `workers` changes its worker count from here on.',
     input: z.object({ runId: RunId, epochs: z.number().int().min(1).max(10000).optional(), workers: z.number().int().min(1).max(64).optional() }).strict(),
-    output: JobStarted.extend({ runId: z.string() }),
+    output: jobStarted('train').extend({ runId: z.string() }),
   }),
   'runs.export': method({
     summary:
@@ -87,6 +85,6 @@ export const runMethods = {
       .strict()
       .refine((v) => v.runId !== undefined || (v.dataset !== undefined && v.checkpoint !== undefined), 'Give runId, or dataset and checkpoint'),
     // A job (15–25 s on Beauty, in a worker thread); its result is an EvaluationReport.
-    output: JobStarted,
+    output: jobStarted('evaluate'),
   }),
 };

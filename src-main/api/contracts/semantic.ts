@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { JobStarted, method, Name } from './common';
+import { method, Name } from './common';
+import { jobStarted } from './jobs';
+
+export { EmbedResult } from '../../semantic/embedding-schemas';
 
 export const MissingValuePolicy = z.enum(['drop-clause', 'blank']);
 
@@ -52,20 +55,6 @@ export const EmbedRequest = z
   })
   .strict();
 
-export const EmbedResult = z.object({
-  dataset: z.string(),
-  provider: z.string(),
-  model: z.string(),
-  dims: z.number().int(),
-  items: z.number().int(),
-  embedded: z.number().int(),
-  cached: z.number().int(),
-  itemsWithText: z.number().int(),
-  embeddingSetId: z.number().int(),
-  template: z.string(),
-  templateVersion: z.number().int(),
-});
-
 export const EmbeddingSetInfo = z.object({
   id: z.number().int(),
   dataset: z.string(),
@@ -104,7 +93,7 @@ export const semanticMethods = {
     input: z.object({ dataset: Name, template: TemplateRef, itemIds: z.array(z.number().int().min(1)).max(100).optional(), limit: z.number().int().min(1).max(100).default(5) }).strict(),
     output: z.array(z.object({ itemId: z.number().int(), text: z.string(), missing: z.array(z.string()), hasText: z.boolean() })),
   }),
-  'embeddings.embed': method({ summary: 'Embeds a dataset’s item texts through the cache (a job).', input: EmbedRequest, output: JobStarted }),
+  'embeddings.embed': method({ summary: 'Embeds a dataset’s item texts through the cache (a job).', input: EmbedRequest, output: jobStarted('embed') }),
   'embeddings.sets': method({
     summary: 'Complete embedding sets, optionally of one dataset.',
     input: z.object({ dataset: Name.optional() }).strict(),

@@ -20,7 +20,7 @@ export const analysisHandlers: HandlerTable<'analysis.itemMap' | 'analysis.itemN
       if (result.itemsWithoutVector) job.log(`${result.itemsWithoutVector} items have no text, hence no semantic vector, and are not on the map.`);
       return result;
     }, { dataset: request.dataset });
-    return { jobId };
+    return { jobId, kind: 'projection' };
   },
   'analysis.itemNeighbours': ({ dataset, embeddingSetId, itemId, k, metric }, { db }) => {
     const semantic = loadSemanticTable(db, dataset, embeddingSetId);

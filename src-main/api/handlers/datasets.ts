@@ -38,7 +38,7 @@ export const datasetHandlers: HandlerTable<DatasetMethod> = {
       }),
       { dataset: request.name },
     );
-    return { jobId };
+    return { jobId, kind: 'import' };
   },
   'datasets.export': (request, { db, jobs }) => {
     getDatasetStats(db, request.name); // a missing dataset or embedding set is refused before any job starts
@@ -53,11 +53,11 @@ export const datasetHandlers: HandlerTable<DatasetMethod> = {
       },
       { dataset: request.name },
     );
-    return { jobId };
+    return { jobId, kind: 'export' };
   },
   'datasets.createDemo': ({ name, replace }, { db, jobs }) => {
     const jobId = jobs.start('demo', `Create demo dataset ${name}`, (job) => createDemoDataset(db, { name, replace, signal: job.signal }), { dataset: name });
-    return { jobId };
+    return { jobId, kind: 'demo' };
   },
   'datasets.delete': ({ name }, { db }) => ({ deleted: deleteDataset(db, name) }),
   'datasets.items': ({ name, search, offset, limit }, { db }) => pageItems(db, name, search, offset, limit),

@@ -5,5 +5,5 @@ export const jobHandlers: HandlerTable<'jobs.list' | 'jobs.cancel' | 'jobs.pause
   'jobs.cancel': ({ jobId }, { jobs }) => ({ cancelled: jobs.cancel(jobId) }),
   'jobs.pause': ({ jobId }, { jobs }) => ({ paused: jobs.pause(jobId) }),
   'jobs.resume': ({ jobId }, { jobs }) => ({ resumed: jobs.resume(jobId) }),
-  'jobs.wait': ({ jobId }, { jobs }) => jobs.wait(jobId),
+  'jobs.wait': ({ jobId, kind }, { jobs }) => jobs.waitFor(jobId, kind),
 };

@@ -73,7 +73,7 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
   'analysis.runIntents': (request, { db, dbFile, jobs }) => {
     const run = getRun(db, request.runId);
     if (!run) throw new ApiError('not_found', `No run ${request.runId}`);
-    const jobId = jobs.start('analysis', `Intents of ${run.model} on ${run.dataset} (${run.id})`, async (job) =>
+    const jobId = jobs.start('intents', `Intents of ${run.model} on ${run.dataset} (${run.id})`, async (job) =>
       userError(async (): Promise<RunIntentsResult> => {
         const out = await runOutputsInWorker(db, dbFile, request.runId, { signal: job.signal, onProgress: (d, t, m) => job.progress(d / Math.max(t, 1), 3, m) });
         const users = out.representations.rows;
@@ -132,7 +132,7 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
       }),
       { runId: run.id },
     );
-    return { jobId };
+    return { jobId, kind: 'intents' };
   },
   'analysis.runNeighbours': ({ runId, userId, k }, { db, dbFile }) =>
     userError(async () => {
@@ -151,7 +151,7 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
       userError(async () => summary(await runOutputsInWorker(db, dbFile, runId, { signal: job.signal, onProgress: (d, t, m) => job.progress(d, t, m) }), k)),
       { runId: run.id },
     );
-    return { jobId };
+    return { jobId, kind: 'analysis' };
   },
   'analysis.userRecommendations': ({ runId, userId, k }, { db, dbFile }) =>
     userError(async () => {
@@ -168,12 +168,12 @@ export const runAnalysisHandlers: HandlerTable<Method> = {
     const format = request.format ?? (extname(file).toLowerCase() === '.jsonl' ? 'jsonl' : 'csv');
     const task: RecommendTask = { dbFile, runId: run.id, k: request.k, file, format, usersFile: request.usersFile, input: request.input };
     const jobId = jobs.start(
-      'export',
+      'recommend',
       `Top-${request.k} recommendations of ${run.model} on ${run.dataset} (${run.id}) to ${file}`,
       (job) => userError(() => recommendInWorker(task, { signal: job.signal, onProgress: (d, t, m) => job.progress(d, t, m) })),
       { runId: run.id },
     );
-    return { jobId };
+    return { jobId, kind: 'recommend' };
   },
   'analysis.compareRuns': ({ runIds, k }, { db, dbFile }) =>
     userError(async () => {

@@ -51,8 +51,8 @@ function asUserError<T>(work: () => T): T {
 
 export const runHandlers: HandlerTable<RunMethod> = {
   'runs.presets': () => ({ defaults: { ...defaultSettings }, presets: { ...datasetPresets }, llmdirec: { defaults: { ...llmdirecDefaults }, variants: { ...llmdirecVariants } } }),
-  'runs.start': (request, ctx) => startRun(ctx, request),
-  'runs.resume': ({ runId, epochs, workers }, ctx) => resumeRun(ctx, runId, epochs, workers),
+  'runs.start': (request, ctx) => ({ ...startRun(ctx, request), kind: 'train' }),
+  'runs.resume': ({ runId, epochs, workers }, ctx) => ({ ...resumeRun(ctx, runId, epochs, workers), kind: 'train' }),
   'runs.export': ({ runId, file }, { db }) => asUserError(() => exportRun(db, runId, file)),
   'runs.import': ({ file, dataset }, { db, dbFile, jobs }) => asUserError(() => summary(importRun(db, dbFile, file, dataset), jobs)),
   'runs.list': ({ dataset }, { db, jobs }) => listRuns(db, dataset).map((r) => summary(r, jobs)),
@@ -81,6 +81,6 @@ export const runHandlers: HandlerTable<RunMethod> = {
         userError(error);
       }
     }, runId ? { runId } : { dataset: dataset! });
-    return { jobId };
+    return { jobId, kind: 'evaluate' };
   },
 };

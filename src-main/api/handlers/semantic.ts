@@ -85,7 +85,7 @@ export const semanticHandlers: HandlerTable<SemanticMethod> = {
         await provider.close();
       }
     }, { dataset: request.dataset });
-    return { jobId };
+    return { jobId, kind: 'embed' };
   },
   'embeddings.sets': ({ dataset }, { db }) => listEmbeddingSets(db, dataset),
   'embeddings.deleteSet': ({ id }, { db }) => ({ deleted: deleteEmbeddingSet(db, id) }),

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { ItemMapResult } from '../../api/contracts/analysis';
-import type { RecommendationsExportResult, RunIntentsResult } from '../../api/contracts/run-analysis';
 import { csvCell } from '../../analysis/export';
 import { ApiError } from '../../api/contracts/common';
 import { followJob, optionalNumber, printJson, printTable, requireString, type Command } from '../command';
@@ -44,13 +43,13 @@ export const analysisCommands: Command[] = [
       seed: { type: 'string', description: 'Seed of the silhouette sample (default 1)', valueName: 'n' },
     },
     async run(args, service, io) {
-      const { jobId } = await service.call('analysis.runIntents', {
+      const started = await service.call('analysis.runIntents', {
         runId: requireString(args, 'run'),
         method: 'pca',
         k: optionalNumber(args, 'k'),
         seed: optionalNumber(args, 'seed'),
       });
-      const r = (await followJob(service, jobId, io)) as RunIntentsResult;
+      const r = await followJob(service, started, io);
       const result = {
         k: r.k,
         silhouette: r.silhouette,
@@ -91,7 +90,7 @@ export const analysisCommands: Command[] = [
       const users = (args.flags.users as string | undefined) ?? 'all';
       const input = (args.flags.input as string | undefined) ?? 'test';
       if (input !== 'test' && input !== 'full') throw new ApiError('validation', `--input must be test or full (got "${input}")`);
-      const { jobId } = await service.call('analysis.exportRecommendations', {
+      const started = await service.call('analysis.exportRecommendations', {
         runId: requireString(args, 'run'),
         k: optionalNumber(args, 'k') ?? 20,
         file: out,
@@ -99,7 +98,7 @@ export const analysisCommands: Command[] = [
         usersFile: users === 'all' ? undefined : users,
         input,
       });
-      const r = (await followJob(service, jobId, io)) as RecommendationsExportResult;
+      const r = await followJob(service, started, io);
       if (args.json) return printJson(io, r);
       io.out(`Top-${r.k} of ${r.users} users (${r.rows} rows, ${r.checkpoint.kind} checkpoint, ${r.backend}) in ${r.seconds.toFixed(1)} s → ${r.file}`);
       if (r.skipped) io.out(`${r.skipped} users with a single item have no test input and are not in the file (use --input full).`);
@@ -140,7 +139,7 @@ export const analysisCommands: Command[] = [
       out: { type: 'string', description: 'Write coordinates to a .csv or .json file', valueName: 'file' },
     },
     async run(args, service, io) {
-      const { jobId } = await service.call('analysis.itemMap', {
+      const started = await service.call('analysis.itemMap', {
         dataset: requireString(args, 'dataset'),
         embeddingSetId: Number(requireString(args, 'set')),
         method: method(args.flags.method),
@@ -148,7 +147,7 @@ export const analysisCommands: Command[] = [
         seed: optionalNumber(args, 'seed'),
         maxPoints: optionalNumber(args, 'max-points'),
       });
-      const r = (await followJob(service, jobId, io)) as ItemMapResult;
+      const r = await followJob(service, started, io);
       const out = args.flags.out as string | undefined;
       if (out) writeMap(out, r);
       if (args.json) return printJson(io, { ...r, rows: out ? undefined : r.rows, out });

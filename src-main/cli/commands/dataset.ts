@@ -1,4 +1,4 @@
-import type { CsvColumns, DatasetSummary, ExportResult, ImportRequest } from '../../api/contracts/datasets';
+import type { CsvColumns, ImportRequest } from '../../api/contracts/datasets';
 import { ImportFormat } from '../../api/contracts/datasets';
 import { ApiError } from '../../api/contracts/common';
 import { followJob, optionalNumber, printJson, printTable, requirePositional, requireString, type Command } from '../command';
@@ -39,12 +39,11 @@ export const datasetCommands: Command[] = [
         replace: Boolean(args.flags.replace),
         columns: csvColumns(args.flags.columns as string | undefined, args.flags.format as string | undefined),
       };
-      const started = Date.now();
-      const { jobId } = await service.call('datasets.import', request);
-      const summary = (await followJob(service, jobId, io)) as DatasetSummary;
+      const t0 = Date.now();
+      const summary = await followJob(service, await service.call('datasets.import', request), io);
       if (args.json) printJson(io, summary);
       else {
-        io.out(`Imported "${summary.name}" in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
+        io.out(`Imported "${summary.name}" in ${((Date.now() - t0) / 1000).toFixed(1)} s:`);
         printTable(io, [summary], statsColumns);
       }
     },
@@ -63,13 +62,13 @@ export const datasetCommands: Command[] = [
       const format = requireString(args, 'format');
       if (format !== 'recbole') throw new ApiError('validation', `--format must be recbole (got "${format}")`);
       const set = args.flags['embedding-set'] as string | undefined;
-      const { jobId } = await service.call('datasets.export', {
+      const started = await service.call('datasets.export', {
         format,
         name,
         folder: requireString(args, 'out'),
         embeddingSet: set === undefined ? undefined : /^\d+$/.test(set) ? Number(set) : set,
       });
-      const result = (await followJob(service, jobId, io)) as ExportResult;
+      const result = await followJob(service, started, io);
       if (args.json) printJson(io, result);
       else {
         io.out(`Exported "${name}" as RecBole atomic files (ordered by ${result.timeField}):`);
@@ -119,11 +118,11 @@ export const datasetCommands: Command[] = [
       replace: { type: 'boolean', description: 'Recreate it if it exists' },
     },
     async run(args, service, io) {
-      const { jobId } = await service.call('datasets.createDemo', {
+      const started = await service.call('datasets.createDemo', {
         name: (args.flags.name as string | undefined) ?? 'demo',
         replace: Boolean(args.flags.replace),
       });
-      const summary = (await followJob(service, jobId, io)) as DatasetSummary;
+      const summary = await followJob(service, started, io);
       if (args.json) printJson(io, summary);
       else {
         io.out(`Created demo dataset "${summary.name}":`);

@@ -163,10 +163,10 @@ export const planCommands: Command[] = [
     },
     async run(args, service, io) {
       const planId = planIdArg(args);
-      const { jobId } = await service.call('plans.run', { planId, parallel: optionalNumber(args, 'parallel'), retryFailed: args.flags['retry-failed'] === true || undefined });
-      let result: { failed: number[] };
+      const started = await service.call('plans.run', { planId, parallel: optionalNumber(args, 'parallel'), retryFailed: args.flags['retry-failed'] === true || undefined });
+      let result;
       try {
-        result = (await followJob(service, jobId, io)) as { failed: number[] };
+        result = await followJob(service, started, io);
       } catch (error) {
         if (toApiError(error).code !== 'cancelled') throw error;
         io.err(`Plan ${planId} stopped; the runs in flight are resumable: llmdirec plan run ${planId} continues it.`);

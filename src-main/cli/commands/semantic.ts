@@ -61,7 +61,7 @@ export const semanticCommands: Command[] = [
     async run(args, service, io) {
       const dataset = requireString(args, 'dataset');
       const pooling = args.flags.pooling as 'cls' | 'mean' | 'last_token' | undefined;
-      const { jobId } = await service.call('embeddings.embed', {
+      const started = await service.call('embeddings.embed', {
         dataset,
         provider: (args.flags.provider as string | undefined) ?? 'builtin',
         model: args.flags.model as string | undefined,
@@ -72,9 +72,9 @@ export const semanticCommands: Command[] = [
         timeoutSeconds: optionalNumber(args, 'timeout'),
         retries: optionalNumber(args, 'retries'),
       });
-      let r: Record<string, unknown>;
+      let r;
       try {
-        r = (await followJob(service, jobId, io)) as Record<string, unknown>;
+        r = await followJob(service, started, io);
       } catch (error) {
         // The job says what a cancel kept in the cache; the generic "nothing was written" would be wrong.
         const e = toApiError(error);
@@ -82,7 +82,9 @@ export const semanticCommands: Command[] = [
         io.err(e.message);
         return 130;
       }
-      const result = { dataset: r.dataset, provider: r.provider, model: r.model, dims: r.dims, items: r.items, embedded: r.embedded, cached: r.cached, ...r };
+      // These first in the JSON, then the rest.
+      const { dataset: name, provider, model, dims, items, embedded, cached, ...rest } = r;
+      const result = { dataset: name, provider, model, dims, items, embedded, cached, ...rest };
       if (args.json) printJson(io, result);
       else {
         io.out(`Embedding set ${String(r.embeddingSetId)} of "${dataset}" (template ${String(r.template)} v${String(r.templateVersion)}):`);

@@ -28,7 +28,7 @@ export const serveCommands: Command[] = [
       if (args.flags.demo && (await service.call('datasets.list', {})).length === 0) {
         io.err('First start: creating the demo dataset…');
         try {
-          await service.context.jobs.wait((await service.call('datasets.createDemo', {})).jobId);
+          await service.call('jobs.wait', await service.call('datasets.createDemo', {}));
         } catch (error) {
           // The server still starts; the Datasets page shows the same error when the user retries.
           io.err(`Could not create the demo dataset: ${toApiError(error).message}`);

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiError } from '../../api/contracts/common';
-import type { EvaluationReport } from '../../api/contracts/runs';
 import { backendDescription, initBackend } from '../../engine/backend';
 import { leaveOneOutCases, readSequenceFile } from '../../engine/data';
 import { evaluateRanking } from '../../engine/evaluate';
@@ -71,7 +70,7 @@ export const trainCommands: Command[] = [
     async run(args, service, io) {
       const workers = optionalNumber(args, 'workers');
       const settings = { ...parseSettingAssignments(settingPairs(args)), ...llmdirecFlags(args), ...(workers !== undefined ? { workers } : {}) };
-      const { jobId, runId } = await service.call('runs.start', {
+      const { runId, ...started } = await service.call('runs.start', {
         dataset: requireString(args, 'dataset'),
         model: model(args),
         epochs: optionalNumber(args, 'epochs'),
@@ -79,7 +78,7 @@ export const trainCommands: Command[] = [
         settings,
       });
       io.err(`Run ${runId}`);
-      const result = (await followJob(service, jobId, io)) as { runId: string; backend: string; epochs: number; bestEpoch?: number; test: Record<string, number> };
+      const result = await followJob(service, started, io);
       if (args.json) return printJson(io, result);
       io.out(`Run ${result.runId} (${result.backend} backend): ${result.epochs} epochs, best epoch ${result.bestEpoch === undefined ? '-' : epochNumber(result.bestEpoch)}; test metrics:`);
       printMetrics(io, pickMetrics(result.test));
@@ -133,10 +132,10 @@ export const trainCommands: Command[] = [
     },
     async run(args, service, io) {
       const runId = requirePositional(args, 'Give a run id (llmdirec runs list)');
-      const { jobId } = await service.call('runs.resume', { runId, epochs: optionalNumber(args, 'epochs'), workers: optionalNumber(args, 'workers') });
-      const result = await followJob(service, jobId, io);
+      const started = await service.call('runs.resume', { runId, epochs: optionalNumber(args, 'epochs'), workers: optionalNumber(args, 'workers') });
+      const result = await followJob(service, started, io);
       if (args.json) return printJson(io, result);
-      printMetrics(io, pickMetrics((result as { test: Record<string, number> }).test));
+      printMetrics(io, pickMetrics(result.test));
     },
   },
   {
@@ -191,8 +190,8 @@ export const trainCommands: Command[] = [
         metrics = pickMetrics({ ...(await evaluateFile(dataset, checkpoint, io)) });
       } else {
         if (!runId && !(dataset && checkpoint)) throw new ApiError('validation', 'Give --run <id>, or --dataset <name> and --checkpoint <file>');
-        const { jobId } = await service.call('runs.evaluate', { runId, dataset, checkpoint, split: 'test' });
-        const r = (await followJob(service, jobId, io)) as EvaluationReport;
+        const started = await service.call('runs.evaluate', { runId, dataset, checkpoint, split: 'test' });
+        const r = await followJob(service, started, io);
         io.err(`Evaluated with the ${r.backend} backend in ${r.seconds.toFixed(1)} s`);
         metrics = pickMetrics(r);
       }

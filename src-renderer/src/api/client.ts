@@ -1,4 +1,4 @@
-import type { JobEvent, MethodName, WorkstationApi } from '../../../src-main/api/contract';
+import type { JobEventOf, MethodName, WorkstationApi } from '../../../src-main/api/contract';
 import type { PreloadBridge } from '../../../src-preload/bridge';
 import { ClientError } from './errors';
 import { createHttpApi } from './http';
@@ -16,7 +16,7 @@ function createBridgeApi(bridge: PreloadBridge): WorkstationApi {
         throw shape ? new ClientError(shape) : error;
       }
     },
-    onEvent: (listener: (event: JobEvent) => void) => bridge.onEvent(listener),
+    onEvent: (listener: (event: JobEventOf) => void) => bridge.onEvent(listener),
   };
 }
 

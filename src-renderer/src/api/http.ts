@@ -1,4 +1,4 @@
-import type { JobEvent, MethodName, WorkstationApi } from '../../../src-main/api/contract';
+import type { JobEventOf, MethodName, WorkstationApi } from '../../../src-main/api/contract';
 import { ClientError } from './errors';
 
 const TOKEN_KEY = 'llmdirec.token';
@@ -21,7 +21,7 @@ export function takeToken(): string {
 
 /** Web mode: `POST /api/<method>` for calls and a reconnecting WebSocket for events. */
 export function createHttpApi(token = takeToken()): WorkstationApi {
-  const listeners = new Set<(event: JobEvent) => void>();
+  const listeners = new Set<(event: JobEventOf) => void>();
   let socket: WebSocket | undefined;
   let retry = 500;
 
@@ -30,7 +30,7 @@ export function createHttpApi(token = takeToken()): WorkstationApi {
     socket = new WebSocket(`${protocol}://${window.location.host}/api/events?token=${encodeURIComponent(token)}`);
     socket.onopen = () => (retry = 500);
     socket.onmessage = (message) => {
-      const event = JSON.parse(String(message.data)) as JobEvent;
+      const event = JSON.parse(String(message.data)) as JobEventOf;
       for (const listener of listeners) listener(event);
     };
     socket.onclose = () => {

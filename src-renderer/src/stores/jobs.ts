@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { reactive } from 'vue';
-import type { ApiErrorShape, JobEvent, JobInfo } from '../../../src-main/api/contract';
+import { waitForJob, type ApiErrorShape, type JobEventOf, type JobHandle, type JobInfo, type JobKind, type JobResult } from '../../../src-main/api/contract';
 import { api } from '../api/client';
 
 export interface MetricPoint {
@@ -14,7 +14,7 @@ export interface TrackedJob {
   logs: { level: 'info' | 'warn' | 'error'; message: string; at: number }[];
   /** Metric series (e.g. 'loss', 'valid') in arrival order, for live curves. */
   metrics: Record<string, MetricPoint[]>;
-  result?: unknown;
+  result?: JobResult;
   error?: ApiErrorShape;
 }
 
@@ -34,7 +34,7 @@ export const useJobs = defineStore('jobs', () => {
     return job;
   }
 
-  function apply(event: JobEvent): void {
+  function apply(event: JobEventOf): void {
     if (event.type === 'started') {
       const job = ensure(event.job.jobId);
       job.info = { ...event.job };
@@ -97,10 +97,10 @@ export const useJobs = defineStore('jobs', () => {
     }, 3000);
   }
 
-  /** Waits for a job's result (rejects with its error); progress keeps arriving through the events. */
-  function follow(jobId: string): Promise<unknown> {
-    ensure(jobId);
-    return api.call('jobs.wait', { jobId });
+  /** Waits for a job's result, typed by its kind (rejects with its error); progress keeps arriving through the events. */
+  function follow<K extends JobKind>(job: JobHandle<K>): Promise<JobResult<K>> {
+    ensure(job.jobId);
+    return waitForJob(api, job);
   }
 
   const cancel = (jobId: string) => api.call('jobs.cancel', { jobId });

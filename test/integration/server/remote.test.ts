@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobRunner } from '../../../src-main/api/jobs';
 import type { Service } from '../../../src-main/api/service';
 import { startWebServer, type WebServer } from '../../../src-main/server';
 import { openWorkstation } from '../../../src-main/workstation';
@@ -57,7 +58,8 @@ describe('serving to another computer', () => {
   it("sends a finished export job's file to token holders only", async () => {
     const file = join(dir, 'recs.csv');
     writeFileSync(file, 'user_id,rank\nu1,1\n');
-    const jobs = service.context.jobs;
+    // Stand-in jobs with only the fields the download reads: the runner's untyped view starts them.
+    const jobs: JobRunner = service.context.jobs;
     const exported = jobs.start('export', 'test export', async () => ({ file }));
     const folder = jobs.start('export', 'test folder export', async () => ({ folder: dir }));
     const other = jobs.start('analysis', 'not an export', async () => ({ file }));

@@ -55,7 +55,17 @@ describe('JobRunner', () => {
     });
     await expect(jobs.wait(id)).resolves.toBe(42);
     expect(events.map((e) => e.type)).toEqual(['started', 'progress', 'progress', 'done']);
-    expect(events.at(-1)).toMatchObject({ type: 'done', result: 42 });
+    expect(events.at(-1)).toMatchObject({ type: 'done', kind: 'analysis', result: 42 });
+  });
+
+  it('types a job result by its kind: jobs.wait with another kind is refused', async () => {
+    const s = fresh();
+    const started = await s.call('datasets.createDemo', { name: 'typed' });
+    expect(started).toMatchObject({ kind: 'demo' });
+    await expect(s.call('jobs.wait', { jobId: started.jobId, kind: 'train' })).rejects.toMatchObject({ code: 'bad_input', message: expect.stringMatching(/is a demo job, not train/) });
+    const summary = await s.context.jobs.waitFor(started.jobId, started.kind);
+    expect(summary.name).toBe('typed');
+    await expect(s.call('jobs.wait', started)).resolves.toMatchObject({ name: 'typed' });
   });
 
   it('cancels a running job and reports it as cancelled, not failed', async () => {
