@@ -19,6 +19,7 @@ import { semanticMethods } from './contracts/semantic';
 import { systemMethods } from './contracts/system';
 
 export * from './contracts/common';
+export { checkpointEpochNumber, epochNumber } from './epochs';
 export { JobResults, type JobEventOf, type JobHandle, type JobResult, type JobResultTypes } from './contracts/jobs';
 
 export const contract = {
