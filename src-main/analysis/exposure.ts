@@ -1,5 +1,5 @@
 /**
- * Beyond-accuracy measures of a run's top-K lists (LLMDIREC-DESIGN §4: not in the paper, expected by
+ * Beyond-accuracy measures of a run's top-K lists (docs/model.md §19: not in the paper, expected by
  * users). `topItems` is users × listLength, row-major, item ids 1..N (0 = empty slot).
  */
 export interface ExposureStats {

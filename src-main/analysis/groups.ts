@@ -1,7 +1,7 @@
 /**
  * User and item groups of paper Table 3 and the ranking metrics computed over them.
  * Tail items: the bottom `tailFraction` of items by training popularity (paper §6: bottom 20 %);
- * head items: the rest. Cold / hot users: the paper does not define them (LLMDIREC-DESIGN §4); we take
+ * head items: the rest. Cold / hot users: the paper does not define them (docs/model.md §19); we take
  * the shortest / longest `coldFraction` / `hotFraction` of histories, configurable and printed with
  * every table. Ties are broken by id so a split is always exactly the requested size.
  */

@@ -4,7 +4,7 @@ import { seededRandom } from '../core/random';
 /**
  * Seeded K-means (k-means++ seeding, Lloyd iterations, blocked distances) for analyses that need a
  * clustering the engine did not store — item embeddings, or a stand-in representation when no run
- * exists. Training-time intent clustering is the engine's (INDIREC-SPEC); this is not used there.
+ * exists. Training-time intent clustering is the engine's (docs/model.md §5); this is not used there.
  */
 export interface KMeansResult {
   assignments: Int32Array;

@@ -1,7 +1,7 @@
 import { characteristicTerms, itemText, labelsFromTerms, tokenize, type Term } from './terms';
 
 /**
- * Intent prototypes as an analyst reads them (paper §3.2, LLMDIREC-DESIGN §2): for each K-means
+ * Intent prototypes as an analyst reads them (paper §3.2, docs/model.md §17): for each K-means
  * cluster of sequence representations, its size, members, most frequent items, most characteristic
  * items (lift over global popularity), characteristic terms and a label.
  */

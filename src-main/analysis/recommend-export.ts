@@ -2,7 +2,7 @@
  * Every user's top-K recommendations of a run, written to a CSV or JSON-lines file as they are
  * produced (issue #15 item 3; RecBole's `full_sort_topk` for all users). Users are scored in batches
  * of the run's evaluation batch size, one [batch × items] score matrix at a time, so memory does not
- * grow with the number of users. The ranking is the evaluator's (engine/evaluate.ts, INDIREC-SPEC
+ * grow with the number of users. The ranking is the evaluator's (engine/evaluate.ts, docs/model.md
  * §10): scores h·e over the whole catalogue from the run's best checkpoint (else its last), history
  * items, padding row 0 and the mask row N+1 never recommended. With `input: 'test'` a user's history
  * is the evaluator's test input (every item but the last), so the held-out item sits in the list

@@ -103,7 +103,7 @@ async function computeOutputs(db: Db, ref: RunCheckpointRef, control: OutputsCon
       for (let start = 0; start < users; start += batchSize) {
         if (control.signal?.aborted) throw Object.assign(new Error('Cancelled'), { name: 'AbortError' });
         const end = Math.min(users, start + batchSize);
-        // Training history = sequence without its validation and test items (leave-one-out, INDIREC-SPEC §1).
+        // Training history = sequence without its validation and test items (leave-one-out, docs/model.md §1).
         const inputs = sequences.slice(start, end).map((s) => s.subarray(0, Math.max(1, s.length - 2)));
         const h = tf.tidy(() => model.represent(padBatch(inputs, L)));
         representations.data.set((await h.data()) as Float32Array, start * D);
@@ -138,7 +138,7 @@ async function computeOutputs(db: Db, ref: RunCheckpointRef, control: OutputsCon
 }
 
 /**
- * One user's ranking, as the evaluator defines it (engine/evaluate.ts, INDIREC-SPEC §10): history
+ * One user's ranking, as the evaluator defines it (engine/evaluate.ts, docs/model.md §10): history
  * items, padding row 0 and the mask row N+1 are not recommended; history items score 0 in the
  * reference, so an answer that is also in the history competes with score 0 (and is listed with it),
  * and history items count above an answer that scores below 0; its rank counts items scoring

@@ -1,5 +1,5 @@
 /**
- * Sequences, leave-one-out splits and training samples (INDIREC-SPEC §1–§2).
+ * Sequences, leave-one-out splits and training samples (docs/model.md §1–§2).
  * Item ids are 1..numItems; 0 is padding; the embedding table has numItems + 2 rows (row
  * numItems + 1 is the reference's unused "mask id").
  */

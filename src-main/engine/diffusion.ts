@@ -1,5 +1,5 @@
 /**
- * Intent-conditioned x0-prediction diffusion over the target item's embedding (INDIREC-SPEC §7,
+ * Intent-conditioned x0-prediction diffusion over the target item's embedding (docs/model.md §7,
  * DreamRec-style): `exp` (or `linear`) β schedule, sinusoidal time embedding → MLP, a denoiser on
  * [x_t; s; t_emb], classifier-free guidance with a learned `none_embedding`.
  *

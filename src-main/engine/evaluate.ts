@@ -1,5 +1,5 @@
 /**
- * Full-ranking leave-one-out evaluation (INDIREC-SPEC §10): every user, scores h·Eᵀ over the item
+ * Full-ranking leave-one-out evaluation (docs/model.md §10): every user, scores h·Eᵀ over the item
  * table as one matrix product per batch, history items excluded, HR@k and NDCG@k for k = 5, 10, 20.
  *
  * No top-k sort is needed: the 0-based rank of the answer is the number of eligible items scored

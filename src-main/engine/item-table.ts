@@ -1,7 +1,7 @@
 /**
- * The item-embedding table as a replaceable module (LLMDIREC-DESIGN §1). InDiRec uses one trainable
+ * The item-embedding table as a replaceable module (docs/model.md §16). InDiRec uses one trainable
  * ID table `E` for three things: encoder input, output scoring (h·Eᵀ) and the diffusion target x0
- * (INDIREC-SPEC §3, §7). Every one of those reads `weights()`, so LLMDiRec's fused dual-view table
+ * (docs/model.md §3, §7). Every one of those reads `weights()`, so LLMDiRec's fused dual-view table
  * (ID view ⊕ adapted frozen semantic view) plugs in by implementing this interface.
  */
 import * as tf from '@tensorflow/tfjs-core';

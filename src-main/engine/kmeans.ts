@@ -1,5 +1,5 @@
 /**
- * K-means as InDiRec runs it through faiss (INDIREC-SPEC §5): Lloyd iterations with exact L2,
+ * K-means as InDiRec runs it through faiss (docs/model.md §5): Lloyd iterations with exact L2,
  * `niter` iterations per pass, `nredo` passes keeping the best objective, seeded, training on at
  * most K·maxPointsPerCentroid sampled points, empty clusters re-seeded by splitting a large one
  * (as faiss does), and warm start: given the previous centroids, every pass continues from them.

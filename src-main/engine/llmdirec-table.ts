@@ -1,6 +1,6 @@
 /**
  * What a training run needs to become LLMDiRec: an embedding set of its dataset and the fusion
- * options (LLMDIREC-DESIGN §1, §3). The engine's settings carry them (model 'llmdirec'); at run start
+ * options (docs/model.md §16, §18). The engine's settings carry them (model 'llmdirec'); at run start
  * `prepareLlmdirecRun` resolves the embedding-set reference to a concrete complete set (stored with
  * the run), and wherever the model is built — the training worker, evaluation, analytics —
  * `llmdirecTableFactory` turns the stored settings into the engine's `tableFactory`.

@@ -1,4 +1,4 @@
-/** Loss functions (INDIREC-SPEC §4, §8). Call inside a gradient scope. */
+/** Loss functions (docs/model.md §4, §8). Call inside a gradient scope. */
 import * as tf from '@tensorflow/tfjs-core';
 import { matMul } from './kernels';
 

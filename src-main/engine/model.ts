@@ -1,6 +1,6 @@
 /**
  * A recommender = item table + SASRec encoder (+ diffusion for InDiRec), with reference-named
- * parameters (`seq_model.` prefix for the encoder and the ID table, INDIREC-SPEC §15).
+ * parameters (`seq_model.` prefix for the encoder and the ID table, docs/model.md §15).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { tableRows, type PaddedBatch } from './data';

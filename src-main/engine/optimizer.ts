@@ -1,6 +1,6 @@
 /**
  * AdamW (PyTorch semantics: decoupled weight decay, bias-corrected moments) with global-norm
- * gradient clipping (INDIREC-SPEC §9: lr 1e-3, weight decay 0, betas 0.9/0.999, clip 1.0).
+ * gradient clipping (docs/model.md §9: lr 1e-3, weight decay 0, betas 0.9/0.999, clip 1.0).
  * The state (moments, step count) is exported for checkpoints so a resumed run continues exactly.
  */
 import * as tf from '@tensorflow/tfjs-core';

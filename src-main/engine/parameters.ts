@@ -1,5 +1,5 @@
 /**
- * Named trainable tensors with the reference's names (INDIREC-SPEC §15: PyTorch state-dict names).
+ * Named trainable tensors with the reference's names (docs/model.md §15: PyTorch state-dict names).
  * Linear weights are kept as [in, out] so `x·W` is an untransposed product (the fast wasm path);
  * checkpoints store them as PyTorch does, [out, in].
  */

@@ -1,5 +1,5 @@
 /**
- * One training run from its record to its test metrics (INDIREC-SPEC §9–§10): epochs with
+ * One training run from its record to its test metrics (docs/model.md §9–§10): epochs with
  * validation every `validateEvery` epochs, early stopping on [HR@20, NDCG@20] ("improved" if any
  * component beats the best), the best model kept as `best.safetensors`, the full training state
  * (model, optimiser, RNG, intents, epoch, early-stopping state) as `last.safetensors` after every

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-/** HR@k / NDCG@k for k = 5, 10, 20 over `users` users (INDIREC-SPEC §10). */
+/** HR@k / NDCG@k for k = 5, 10, 20 over `users` users (docs/model.md §10). */
 export const RankingMetrics = z.object({
   'HR@5': z.number(),
   'HR@10': z.number(),

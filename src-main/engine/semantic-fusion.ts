@@ -1,5 +1,5 @@
 /**
- * LLMDiRec's dual-view item table (paper §3.1, LLMDIREC-DESIGN §1): a trainable ID view E_id, a
+ * LLMDiRec's dual-view item table (paper §3.1, docs/model.md §16): a trainable ID view E_id, a
  * frozen semantic view S (any d_s), a trainable adapter A: R^{d_s} → R^D and a fusion F. It
  * implements the engine's `ItemTable`, so the fused table replaces E everywhere InDiRec reads it:
  * encoder input, full-softmax scoring and the diffusion target x0.

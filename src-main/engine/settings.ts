@@ -1,5 +1,5 @@
 /**
- * Every hyperparameter of INDIREC-SPEC, with the reference defaults in one place and the per-dataset
+ * Every hyperparameter of the model (docs/model.md), with the reference defaults in one place and the per-dataset
  * presets of §11 as data. `resolveSettings` merges defaults ← preset ← overrides and validates.
  */
 import { z } from 'zod';
@@ -8,7 +8,7 @@ import { describeIssues } from '../core/issues';
 
 export const TrainingSettings = z
   .object({
-    /** llmdirec = indirec with LLMDiRec's fused dual-view item table (LLMDIREC-DESIGN §1). */
+    /** llmdirec = indirec with LLMDiRec's fused dual-view item table (docs/model.md §16). */
     model: z.enum(['sasrec', 'indirec', 'llmdirec']).default('indirec'),
     // Encoder (§3)
     hiddenSize: z.number().int().min(2).max(1024).default(64),
@@ -88,7 +88,7 @@ export const TrainingSettings = z
     workers: z.number().int().min(1).max(64).optional(),
     /** Reference loaders use drop_last=True (§2). */
     dropLast: z.boolean().default(true),
-    // LLMDiRec (LLMDIREC-DESIGN §1, §3): model 'llmdirec' only; resolveSettings fills the defaults.
+    // LLMDiRec (docs/model.md §16, §18): model 'llmdirec' only; resolveSettings fills the defaults.
     /** A named Table-4 variant (`llmdirecVariants`); its values sit between the preset and explicit overrides. */
     variant: z.string().optional(),
     /**

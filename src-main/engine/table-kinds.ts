@@ -1,5 +1,5 @@
 /**
- * Item tables by model (LLMDIREC-DESIGN §1): how a run gets its item table from its stored settings
+ * Item tables by model (docs/model.md §16): how a run gets its item table from its stored settings
  * in whatever thread builds the model — the training worker, evaluation, the analytics. A function
  * can not cross into a worker thread, so runs store data (settings) and each side looks the factory
  * up here with its own database connection. `prepare` runs once at run start and fixes whatever the

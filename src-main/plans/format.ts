@@ -11,7 +11,7 @@ import { describeIssues } from '../core/issues';
 import { findVariant, llmdirecVariants, resolveSettings, TrainingOverrides } from '../engine/settings';
 import { locateJsonError } from './json-syntax';
 
-/** The paper's seed (INDIREC-SPEC §9): what a plan trains when it names none. */
+/** The paper's seed (docs/model.md §9): what a plan trains when it names none. */
 export const DEFAULT_SEEDS = [2022];
 export const MAX_ENTRIES = 500;
 

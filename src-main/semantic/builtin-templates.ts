@@ -2,9 +2,9 @@ import type { Attributes } from '../store/dataset-schemas';
 import type { PromptTemplate } from './templates';
 
 /**
- * The paper's five prompts (§4.2, reproduced in LLMDIREC-DESIGN §5), verbatim apart from `\n`
+ * The paper's five prompts (its §4.2; docs/model.md §20), verbatim apart from `\n`
  * written as a real newline. The mappings name both the attributes of a full source import and the
- * columns of the benchmark TSVs in ../shared/datasets (Amazon: only `title_snippet_idgenrec`;
+ * columns of the benchmark item TSVs (`--items …_item_meta.tsv`; Amazon: only `title_snippet_idgenrec`;
  * Yelp: `title_snippet_idgenrec`, `categories`; ML-1M: `title` with the year, `genres` "a|b").
  */
 const amazon = (kind: string): PromptTemplate => ({

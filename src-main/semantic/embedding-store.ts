@@ -182,7 +182,7 @@ export function deleteEmbeddingSet(db: Db, id: number): boolean {
   return db.prepare('DELETE FROM embedding_sets WHERE id = ?').run(id).changes > 0;
 }
 
-/** The frozen semantic table S of LLMDIREC-DESIGN §1, in the layout the engine indexes by item id. */
+/** The frozen semantic table S of docs/model.md §16, in the layout the engine indexes by item id. */
 export interface SemanticTable {
   dims: number;
   /** (numItems + 1) × dims, row-major; row 0 (padding) and rows of items without text are zero. */

@@ -1,6 +1,6 @@
 /**
  * Prompt templates that turn an item's attributes into the text that is embedded (paper §4.2,
- * LLMDIREC-DESIGN §5). A template is text with `<PLACEHOLDER>`s plus, per placeholder, the item
+ * docs/model.md §20). A template is text with `<PLACEHOLDER>`s plus, per placeholder, the item
  * attributes it is filled from (the first one with a value wins), so one template can serve item
  * tables whose columns are named differently (`title` in a full Amazon import,
  * `title_snippet_idgenrec` in the benchmark TSVs).

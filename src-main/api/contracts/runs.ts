@@ -19,7 +19,7 @@ const RunId = z.string().min(1).max(200);
 
 export const runMethods = {
   'runs.presets': method({
-    summary: 'Reference defaults of every training setting and the per-dataset presets (INDIREC-SPEC §11).',
+    summary: 'Reference defaults of every training setting and the per-dataset presets (docs/model.md §11).',
     input: NoInput,
     output: z.object({
       defaults: z.record(z.string(), z.unknown()),

@@ -56,7 +56,7 @@ async function evaluateFile(file: string, checkpoint: string, io: CliIO) {
 export const trainCommands: Command[] = [
   {
     path: ['train'],
-    summary: 'Trains sasrec, indirec or llmdirec on a dataset (preset of INDIREC-SPEC §11 + --set overrides), then tests the best checkpoint.',
+    summary: 'Trains sasrec, indirec or llmdirec on a dataset (preset of docs/model.md §11 + --set overrides), then tests the best checkpoint.',
     flags: {
       dataset: { type: 'string', description: 'Dataset name', valueName: 'name' },
       model: { type: 'string', description: 'sasrec | indirec | llmdirec (default indirec)', valueName: 'm' },

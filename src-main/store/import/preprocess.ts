@@ -18,7 +18,7 @@ export interface PreparedDataset {
  * The paper's preprocessing (§4.1): optional rating filter, chronological order per user (stable:
  * file order breaks ties), the consecutive-duplicate policy, iterative k-core on users and items,
  * and id remapping — users in order of first appearance, items by first appearance in user order
- * then time order (INDIREC-SPEC §1), so the benchmark text files keep their own numbering.
+ * then time order (docs/model.md §1), so the benchmark text files keep their own numbering.
  */
 export function preprocess(log: InteractionLog, options: PreprocessOptions): PreparedDataset {
   if (options.minRating !== undefined && !log.ratings.subarray(0, log.length).some((r) => !Number.isNaN(r))) {
