@@ -1,4 +1,5 @@
-;; The inner loops of the fused attention kernel (fused-attention.ts) with 128-bit SIMD, over the
+;; The inner loops of the fused attention kernels (fused-attention.ts, packed-attention.ts) and the
+;; fused layer norm (fused-ops.ts) with 128-bit SIMD, over the
 ;; memory of tfjs's wasm backend (imported, so tensors are read and written in place).
 ;; Pointers and strides are in bytes; n (floats per row) is a multiple of 4.
 ;; Rebuild after editing: npm run build:wasm (writes attention-kernels.wasm.ts).
@@ -81,5 +82,104 @@
                 (br $column)))))
         (local.set $rows (i32.add (local.get $rows) (local.get $stride)))
         (local.set $weights (i32.add (local.get $weights) (i32.const 4)))
+        (br $row))))
+
+  ;; The sum of a v128's four lanes.
+  (func $lanes (param $v v128) (result f32)
+    (f32.add (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+             (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+
+  ;; Layer norm (fused-ops.ts) of `rows` rows of n floats: x̂ = (x − mean)·rstd, y = x̂·γ + β,
+  ;; rstd = 1/√(biased variance + 1e-12), one rstd per row.
+  (func (export "layerNorm") (param $x i32) (param $gamma i32) (param $beta i32) (param $y i32) (param $xhat i32) (param $rstd i32) (param $rows i32) (param $n i32)
+    (local $end i32) (local $c i32) (local $bytes i32) (local $acc v128) (local $mean v128) (local $inv v128) (local $centered v128) (local $h v128) (local $count f32)
+    (local.set $bytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $count (f32.convert_i32_u (local.get $n)))
+    (local.set $end (i32.add (local.get $rstd) (i32.shl (local.get $rows) (i32.const 2))))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $rstd) (local.get $end)))
+        (local.set $acc (v128.const f32x4 0 0 0 0))
+        (local.set $c (i32.const 0))
+        (block $sumDone
+          (loop $sum
+            (br_if $sumDone (i32.ge_u (local.get $c) (local.get $bytes)))
+            (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (local.get $x) (local.get $c)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $sum)))
+        (local.set $mean (f32x4.splat (f32.div (call $lanes (local.get $acc)) (local.get $count))))
+        (local.set $acc (v128.const f32x4 0 0 0 0))
+        (local.set $c (i32.const 0))
+        (block $varDone
+          (loop $var
+            (br_if $varDone (i32.ge_u (local.get $c) (local.get $bytes)))
+            (local.set $centered (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $c))) (local.get $mean)))
+            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $centered) (local.get $centered))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $var)))
+        (f32.store (local.get $rstd)
+          (f32.div (f32.const 1) (f32.sqrt (f32.add (f32.div (call $lanes (local.get $acc)) (local.get $count)) (f32.const 1e-12)))))
+        (local.set $inv (v128.load32_splat (local.get $rstd)))
+        (local.set $c (i32.const 0))
+        (block $outDone
+          (loop $out
+            (br_if $outDone (i32.ge_u (local.get $c) (local.get $bytes)))
+            (local.set $h (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $c))) (local.get $mean)) (local.get $inv)))
+            (v128.store (i32.add (local.get $xhat) (local.get $c)) (local.get $h))
+            (v128.store (i32.add (local.get $y) (local.get $c))
+              (f32x4.add (f32x4.mul (local.get $h) (v128.load (i32.add (local.get $gamma) (local.get $c)))) (v128.load (i32.add (local.get $beta) (local.get $c)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $out)))
+        (local.set $x (i32.add (local.get $x) (local.get $bytes)))
+        (local.set $y (i32.add (local.get $y) (local.get $bytes)))
+        (local.set $xhat (i32.add (local.get $xhat) (local.get $bytes)))
+        (local.set $rstd (i32.add (local.get $rstd) (i32.const 4)))
+        (br $row))))
+
+  ;; Its gradient: with ĝ = dy·γ, dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)); dγ += dy·x̂ and dβ += dy
+  ;; over the rows (dγ and dβ start at 0).
+  (func (export "layerNormGrad") (param $dy i32) (param $xhat i32) (param $rstd i32) (param $gamma i32) (param $dx i32) (param $dgamma i32) (param $dbeta i32) (param $rows i32) (param $n i32)
+    (local $end i32) (local $c i32) (local $bytes i32) (local $sum v128) (local $dot v128) (local $g v128) (local $gg v128) (local $h v128) (local $at i32) (local $count f32) (local $inv v128)
+    (local.set $bytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $count (f32.convert_i32_u (local.get $n)))
+    (local.set $end (i32.add (local.get $rstd) (i32.shl (local.get $rows) (i32.const 2))))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $rstd) (local.get $end)))
+        (local.set $sum (v128.const f32x4 0 0 0 0))
+        (local.set $dot (v128.const f32x4 0 0 0 0))
+        (local.set $c (i32.const 0))
+        (block $sumsDone
+          (loop $sums
+            (br_if $sumsDone (i32.ge_u (local.get $c) (local.get $bytes)))
+            (local.set $g (v128.load (i32.add (local.get $dy) (local.get $c))))
+            (local.set $h (v128.load (i32.add (local.get $xhat) (local.get $c))))
+            (local.set $gg (f32x4.mul (local.get $g) (v128.load (i32.add (local.get $gamma) (local.get $c)))))
+            (local.set $sum (f32x4.add (local.get $sum) (local.get $gg)))
+            (local.set $dot (f32x4.add (local.get $dot) (f32x4.mul (local.get $gg) (local.get $h))))
+            (local.set $at (i32.add (local.get $dgamma) (local.get $c)))
+            (v128.store (local.get $at) (f32x4.add (v128.load (local.get $at)) (f32x4.mul (local.get $g) (local.get $h))))
+            (local.set $at (i32.add (local.get $dbeta) (local.get $c)))
+            (v128.store (local.get $at) (f32x4.add (v128.load (local.get $at)) (local.get $g)))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $sums)))
+        (local.set $sum (f32x4.splat (f32.div (call $lanes (local.get $sum)) (local.get $count))))
+        (local.set $dot (f32x4.splat (f32.div (call $lanes (local.get $dot)) (local.get $count))))
+        (local.set $inv (v128.load32_splat (local.get $rstd)))
+        (local.set $c (i32.const 0))
+        (block $dxDone
+          (loop $dxLoop
+            (br_if $dxDone (i32.ge_u (local.get $c) (local.get $bytes)))
+            (v128.store (i32.add (local.get $dx) (local.get $c))
+              (f32x4.mul (local.get $inv)
+                (f32x4.sub
+                  (f32x4.sub (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $c))) (v128.load (i32.add (local.get $gamma) (local.get $c)))) (local.get $sum))
+                  (f32x4.mul (v128.load (i32.add (local.get $xhat) (local.get $c))) (local.get $dot)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $dxLoop)))
+        (local.set $dy (i32.add (local.get $dy) (local.get $bytes)))
+        (local.set $xhat (i32.add (local.get $xhat) (local.get $bytes)))
+        (local.set $dx (i32.add (local.get $dx) (local.get $bytes)))
+        (local.set $rstd (i32.add (local.get $rstd) (i32.const 4)))
         (br $row))))
 )

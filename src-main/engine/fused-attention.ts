@@ -10,40 +10,11 @@
  * so a query that sees no key (a padding position) gets the same uniform weights.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { attentionKernelsSharedWasm, attentionKernelsWasm } from './attention-kernels.wasm';
-import { fusedHere, onHeap, type HeapBackend, type KernelArgs } from './heap-kernels';
+import { fusedHere, onHeap, simdLoops, type KernelArgs } from './heap-kernels';
 
 interface AttentionAttrs {
   heads: number;
   scale: number;
-}
-
-/** The SIMD loops of attention-kernels.wat, instantiated once over a wasm backend's memory. */
-interface AttentionLoops {
-  dots(a: number, rows: number, stride: number, count: number, n: number, out: number): void;
-  weightedSum(weights: number, rows: number, stride: number, count: number, n: number, out: number): void;
-  addOuter(weights: number, x: number, rows: number, stride: number, count: number, n: number): void;
-}
-
-const loopsByMemory = new WeakMap<WebAssembly.Memory, AttentionLoops | null>();
-
-/** The loops for this backend, or null where it has no wasm memory or this runtime no SIMD. */
-export function attentionLoops(backend: unknown): AttentionLoops | null {
-  // The single-threaded build exports its memory; the threaded one imports it (Module.wasmMemory).
-  const wasm = (backend as Partial<HeapBackend>).wasm;
-  const memory = wasm?.asm?.memory ?? wasm?.wasmMemory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  if (!loopsByMemory.has(memory)) {
-    try {
-      // The threaded backend's memory is shared, and a module must declare a shared import to take it.
-      const bytes = memory.buffer instanceof SharedArrayBuffer ? attentionKernelsSharedWasm : attentionKernelsWasm;
-      const module = new WebAssembly.Module(Buffer.from(bytes, 'base64'));
-      loopsByMemory.set(memory, new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as AttentionLoops);
-    } catch {
-      loopsByMemory.set(memory, null);
-    }
-  }
-  return loopsByMemory.get(memory)!;
 }
 
 function sizes(q: tf.TensorInfo, k: tf.TensorInfo) {
@@ -60,7 +31,7 @@ function attentionForward(args: KernelArgs): tf.TensorInfo[] {
   const { b, queries, w, d } = sizes(q, k);
   const dh = d / heads;
   const stride = d * 4;
-  const loops = attentionLoops(args.backend)!;
+  const loops = simdLoops(args.backend)!;
   return onHeap(args, ['q', 'k', 'v', 'keyOk', 'keep'], [[b, queries, d], [b, heads, queries, w]], ([qs, ks, vs, keyOk, keep], [context, probs], weights) => {
     for (let r = 0; r < b; r++) {
       for (let h = 0; h < heads; h++) {
@@ -94,7 +65,7 @@ function attentionBackward(args: KernelArgs): tf.TensorInfo[] {
   const { b, queries, w, d } = sizes(q, k);
   const dh = d / heads;
   const stride = d * 4;
-  const loops = attentionLoops(args.backend)!;
+  const loops = simdLoops(args.backend)!;
   return onHeap(args, ['dContext', 'q', 'k', 'v', 'probs', 'keep'], [[b, queries, d], [b, w, d], [b, w, d]], ([dc, qs, ks, vs, probs, keep], [dq, dk, dv], scratch) => {
     const grad = scratch.subarray(0, w); // dP, then dS
     const kept = scratch.subarray(w); // P·keep
@@ -153,7 +124,7 @@ export interface AttentionInput {
 }
 
 /** Whether this backend runs the fused kernel for heads of this size (else the encoder runs its composite ops). */
-export const fusedAttentionHere = (headSize: number) => headSize % 4 === 0 && fusedHere('EngineAttention') && attentionLoops(tf.backend()) !== null;
+export const fusedAttentionHere = (headSize: number) => headSize % 4 === 0 && fusedHere('EngineAttention') && simdLoops(tf.backend()) !== null;
 
 /** Context vectors [b, queries, d] of multi-head attention with the encoder's mask (fused kernel only). */
 export function attention({ q, k, v, keyOk, heads, keep }: AttentionInput): tf.Tensor3D {

@@ -1,6 +1,7 @@
 /**
- * The encoder's layer norm as one kernel with its own gradient on the wasm backend (loops over the
- * wasm heap, float64 accumulation); other backends run the composite tfjs ops. Attention is fused
+ * The encoder's layer norm as one kernel with its own gradient on the wasm backend (128-bit SIMD
+ * loops over the wasm heap in attention-kernels.wat where the width is a multiple of 4, else JS loops
+ * with float64 accumulation); other backends run the composite tfjs ops. Attention is fused
  * the same way in fused-attention.ts.
  *
  * Why: a Beauty InDiRec step issued ~9,100 tfjs kernels, each with ~17 µs of engine and tape
@@ -9,7 +10,7 @@
  * The function is INDIREC-SPEC §3's TF-style layer norm: biased variance, eps 1e-12 inside the root.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedHere, onHeap, type KernelArgs } from './heap-kernels';
+import { fusedHere, onHeap, simdLoops, type KernelArgs } from './heap-kernels';
 
 // ---- layer norm -------------------------------------------------------------------------------
 
@@ -19,7 +20,9 @@ function layerNormForward(args: KernelArgs): tf.TensorInfo[] {
   const x = (args.inputs as { x: tf.TensorInfo }).x;
   const d = x.shape[x.shape.length - 1]!;
   const n = tf.util.sizeFromShape(x.shape) / d;
+  const loops = d % 4 === 0 ? simdLoops(args.backend) : null;
   return onHeap(args, ['x', 'gamma', 'beta'], [x.shape, x.shape, [n]], ([xs, gamma, beta], [y, xhat, rstd]) => {
+    if (loops) return loops.layerNorm(xs!.byteOffset, gamma!.byteOffset, beta!.byteOffset, y!.byteOffset, xhat!.byteOffset, rstd!.byteOffset, n, d);
     for (let r = 0, o = 0; r < n; r++, o += d) {
       let mean = 0;
       for (let c = 0; c < d; c++) mean += xs![o + c]!;
@@ -41,7 +44,9 @@ function layerNormBackward(args: KernelArgs): tf.TensorInfo[] {
   const dy = (args.inputs as { dy: tf.TensorInfo }).dy;
   const d = dy.shape[dy.shape.length - 1]!;
   const n = tf.util.sizeFromShape(dy.shape) / d;
+  const loops = d % 4 === 0 ? simdLoops(args.backend) : null;
   return onHeap(args, ['dy', 'xhat', 'rstd', 'gamma'], [dy.shape, [d], [d]], ([g, xhat, rstd, gamma], [dx, dgamma, dbeta]) => {
+    if (loops) return loops.layerNormGrad(g!.byteOffset, xhat!.byteOffset, rstd!.byteOffset, gamma!.byteOffset, dx!.byteOffset, dgamma!.byteOffset, dbeta!.byteOffset, n, d);
     for (let r = 0, o = 0; r < n; r++, o += d) {
       // dx = rstd · (ĝ − mean(ĝ) − x̂ · mean(ĝ·x̂)), ĝ = dy·γ: exact for the biased variance with eps.
       let sum = 0;

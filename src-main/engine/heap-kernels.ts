@@ -1,8 +1,9 @@
 /**
- * What the engine's own wasm kernels share (fused-ops.ts, fused-attention.ts): direct access to the
- * wasm heap, and the switch that turns them off.
+ * What the engine's own wasm kernels share (fused-ops.ts, fused-attention.ts, packed-attention.ts):
+ * direct access to the wasm heap, its SIMD loops, and the switch that turns them off.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { attentionKernelsSharedWasm, attentionKernelsWasm } from './attention-kernels.wasm';
 
 export type KernelArgs = Parameters<tf.KernelFunc>[0];
 export interface HeapBackend {
@@ -46,4 +47,34 @@ export function onHeap(
     if (scratchAt) backend.wasm._free(scratchAt);
   }
   return outputs;
+}
+
+/** The SIMD loops of attention-kernels.wat (attention and layer norm), instantiated once over a wasm backend's memory. */
+export interface SimdLoops {
+  dots(a: number, rows: number, stride: number, count: number, n: number, out: number): void;
+  weightedSum(weights: number, rows: number, stride: number, count: number, n: number, out: number): void;
+  addOuter(weights: number, x: number, rows: number, stride: number, count: number, n: number): void;
+  layerNorm(x: number, gamma: number, beta: number, y: number, xhat: number, rstd: number, rows: number, n: number): void;
+  layerNormGrad(dy: number, xhat: number, rstd: number, gamma: number, dx: number, dgamma: number, dbeta: number, rows: number, n: number): void;
+}
+
+const loopsByMemory = new WeakMap<WebAssembly.Memory, SimdLoops | null>();
+
+/** The loops for this backend, or null where it has no wasm memory or this runtime no SIMD. */
+export function simdLoops(backend: unknown): SimdLoops | null {
+  // The single-threaded build exports its memory; the threaded one imports it (Module.wasmMemory).
+  const wasm = (backend as Partial<HeapBackend>).wasm;
+  const memory = wasm?.asm?.memory ?? wasm?.wasmMemory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  if (!loopsByMemory.has(memory)) {
+    try {
+      // The threaded backend's memory is shared, and a module must declare a shared import to take it.
+      const bytes = memory.buffer instanceof SharedArrayBuffer ? attentionKernelsSharedWasm : attentionKernelsWasm;
+      const module = new WebAssembly.Module(Buffer.from(bytes, 'base64'));
+      loopsByMemory.set(memory, new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdLoops);
+    } catch {
+      loopsByMemory.set(memory, null);
+    }
+  }
+  return loopsByMemory.get(memory)!;
 }

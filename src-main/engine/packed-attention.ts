@@ -15,8 +15,7 @@
  * per visible key; the dropout multiplier `keep` has the same layout.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { attentionLoops } from './fused-attention';
-import { fusedHere, onHeap, type KernelArgs } from './heap-kernels';
+import { fusedHere, onHeap, simdLoops, type KernelArgs } from './heap-kernels';
 
 interface PackedAttrs {
   heads: number;
@@ -74,7 +73,7 @@ function packedForward(args: KernelArgs): tf.TensorInfo[] {
   const [queries, d] = q.shape as [number, number];
   const dh = d / heads;
   const stride = d * 4;
-  const loops = attentionLoops(args.backend)!;
+  const loops = simdLoops(args.backend)!;
   return onHeap(args, ['q', 'k', 'v', 'keep'], [[queries, d], [L.total]], ([qs, ks, vs, keep], [context, probs], weights) => {
     for (let i = 0; i < queries; i++) {
       const n = L.keyCount[i]!;
@@ -107,7 +106,7 @@ function packedBackward(args: KernelArgs): tf.TensorInfo[] {
   const [queries, d] = q.shape as [number, number];
   const dh = d / heads;
   const stride = d * 4;
-  const loops = attentionLoops(args.backend)!;
+  const loops = simdLoops(args.backend)!;
   return onHeap(args, ['dContext', 'q', 'k', 'v', 'probs', 'keep'], [[queries, d], k.shape, k.shape], ([dc, qs, ks, vs, probs, keep], [dq, dk, dv], scratch) => {
     const grad = scratch.subarray(0, L.maxKeys); // dP, then dS
     const kept = scratch.subarray(L.maxKeys); // P·keep
@@ -170,7 +169,7 @@ export interface PackedAttentionInput {
 export const packedOptions = { enabled: process.env.LLMDIREC_PACKED !== '0' };
 
 /** Whether this backend runs packed attention for heads of this size (else the encoder pads). */
-export const packedAttentionHere = (headSize: number) => packedOptions.enabled && headSize % 4 === 0 && fusedHere('EnginePackedAttention') && attentionLoops(tf.backend()) !== null;
+export const packedAttentionHere = (headSize: number) => packedOptions.enabled && headSize % 4 === 0 && fusedHere('EnginePackedAttention') && simdLoops(tf.backend()) !== null;
 
 /** Context vectors of the queries ([T, d] or [B, d]). */
 export function packedAttention({ q, k, v, layout, heads, keep }: PackedAttentionInput): tf.Tensor2D {
