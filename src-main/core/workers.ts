@@ -29,33 +29,49 @@ export function startWorker(url: URL, data?: unknown): Worker {
 }
 
 /**
- * One-shot worker-thread tasks with progress and cancel (evaluation, run outputs, maps): the parent
+ * The one worker protocol (training, evaluation, run outputs, maps, recommendations): the parent
  * starts a worker on an entry file, the entry calls `serveTask` with its work, and the parent's
  * promise settles exactly once — on the worker's answer, its cancel acknowledgement, a crash, or
- * an exit without an answer (so a job never waits forever on a worker that died).
+ * an exit without an answer (so a job never waits forever on a worker that died). Long tasks
+ * (training) also report metrics and an ETA, and pause between steps.
  */
-export type ToTask = { type: 'cancel' };
+export type ToTask = { type: 'cancel' } | { type: 'pause' } | { type: 'resume' };
 export type FromTask =
-  | { type: 'progress'; done: number; total: number; message: string }
+  | { type: 'progress'; done: number; total: number; message: string; etaSeconds?: number }
   | { type: 'log'; message: string }
+  | { type: 'metrics'; series: string; step: number; values: Record<string, number> }
   | { type: 'done'; result: unknown }
   | { type: 'cancelled' }
   | { type: 'failed'; error: CarriedError };
 
 export interface TaskControl {
   signal?: AbortSignal;
-  onProgress?: (done: number, total: number, message: string) => void;
+  onProgress?: (done: number, total: number, message: string, etaSeconds?: number) => void;
   onLog?: (message: string) => void;
+  onMetrics?: (series: string, step: number, values: Record<string, number>) => void;
+  /**
+   * Milliseconds a cancelled worker gets to stop before it is terminated (default 5000); Infinity
+   * for a task that must reach its own safe point (training writes checkpoints).
+   */
+  stopWithin?: number;
+  /** Where the task's errors come from, for its messages: 'Training' gives "Training failed: …". */
+  name?: string;
 }
+
+/** The parent's side of a running task: its result, and pause/resume for tasks that honour them. */
+export type RunningTask<T> = Promise<T> & { post(msg: Extract<ToTask, { type: 'pause' | 'resume' }>): void };
 
 /**
  * Runs the task in `url` with `data` as its workerData. Cancel posts a message (the task checks
- * its signal between batches); a worker that has not stopped within five seconds is terminated.
+ * its signal between batches); a worker that has not stopped within `stopWithin` is terminated.
  */
-export function runTask<T>(url: URL, data: unknown, control: TaskControl = {}): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
+export function runTask<T>(url: URL, data: unknown, control: TaskControl = {}): RunningTask<T> {
+  let worker: Worker | undefined;
+  const promise = new Promise<T>((resolve, reject) => {
     if (control.signal?.aborted) return reject(new ApiError('cancelled', 'Cancelled'));
-    const worker = startWorker(url, data);
+    const w = startWorker(url, data);
+    worker = w;
+    const what = control.name ? `${control.name} worker` : 'Worker';
     let settled = false;
     let killTimer: NodeJS.Timeout | undefined;
     const settle = (fn: () => void): void => {
@@ -63,42 +79,65 @@ export function runTask<T>(url: URL, data: unknown, control: TaskControl = {}): 
       settled = true;
       clearTimeout(killTimer);
       control.signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
+      void w.terminate();
       fn();
     };
     const onAbort = (): void => {
-      worker.postMessage({ type: 'cancel' } satisfies ToTask);
-      killTimer = setTimeout(() => settle(() => reject(new ApiError('cancelled', 'Cancelled'))), 5000);
+      w.postMessage({ type: 'cancel' } satisfies ToTask);
+      const within = control.stopWithin ?? 5000;
+      if (Number.isFinite(within)) killTimer = setTimeout(() => settle(() => reject(new ApiError('cancelled', 'Cancelled'))), within);
     };
     control.signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (msg: FromTask) => {
-      if (msg.type === 'progress') control.onProgress?.(msg.done, msg.total, msg.message);
+    w.on('message', (msg: FromTask) => {
+      if (msg.type === 'progress') control.onProgress?.(msg.done, msg.total, msg.message, msg.etaSeconds);
       else if (msg.type === 'log') control.onLog?.(msg.message);
+      else if (msg.type === 'metrics') control.onMetrics?.(msg.series, msg.step, msg.values);
       else if (msg.type === 'done') settle(() => resolve(msg.result as T));
       else if (msg.type === 'cancelled') settle(() => reject(new ApiError('cancelled', 'Cancelled')));
-      else settle(() => reject(restoreError(msg.error)));
+      // A named task's error without a code of its own is the task's failure, not the user's.
+      else settle(() => reject(control.name ? restoreError({ code: 'internal', ...msg.error }, `${control.name} failed: `) : restoreError(msg.error)));
     });
-    worker.on('error', (error) => settle(() => reject(new ApiError('internal', `Worker crashed: ${error.message}`))));
-    worker.on('exit', (code) => settle(() => reject(new ApiError('internal', `Worker exited with code ${code} before answering`))));
+    w.on('error', (error) => settle(() => reject(new ApiError('internal', `${what} crashed: ${error.message}`))));
+    w.on('exit', (code) => settle(() => reject(new ApiError('internal', `${what} exited with code ${code} before answering`))));
   });
+  return Object.assign(promise, { post: (msg: Extract<ToTask, { type: 'pause' | 'resume' }>) => worker?.postMessage(msg) });
+}
+
+/** What a task's work gets: cancel, reports, and a pause gate to await between steps. */
+export interface TaskContext {
+  signal: AbortSignal;
+  onProgress(done: number, total: number, message: string, etaSeconds?: number): void;
+  onLog(message: string): void;
+  onMetrics(series: string, step: number, values: Record<string, number>): void;
+  /** Resolves at once unless the parent paused the task; resolves on resume or cancel. */
+  whilePaused(): Promise<void>;
 }
 
 /**
- * Worker side: runs `work(workerData, control)` once and posts its result (`transfer` lists buffers
+ * Worker side: runs `work(workerData, context)` once and posts its result (`transfer` lists buffers
  * to move rather than copy). Errors travel whole (carryError) so the parent gets the engine's wording and code.
  */
-export function serveTask<D, R>(work: (data: D, control: Required<Pick<TaskControl, 'signal' | 'onProgress' | 'onLog'>>) => Promise<R>, transfer: (result: R) => ArrayBuffer[] = () => []): void {
+export function serveTask<D, R>(work: (data: D, context: TaskContext) => Promise<R>, transfer: (result: R) => ArrayBuffer[] = () => []): void {
   const port = parentPort;
   if (!port) return;
   const controller = new AbortController();
+  let paused = false;
+  let wake: (() => void) | undefined;
   port.on('message', (msg: ToTask) => {
     if (msg.type === 'cancel') controller.abort();
+    if (msg.type === 'pause') paused = true;
+    if (msg.type === 'resume' || msg.type === 'cancel') {
+      paused = false;
+      wake?.();
+    }
   });
   const post = (msg: FromTask, list: ArrayBuffer[] = []): void => port.postMessage(msg, list);
   work(workerData as D, {
     signal: controller.signal,
-    onProgress: (done, total, message) => post({ type: 'progress', done, total, message }),
+    onProgress: (done, total, message, etaSeconds) => post({ type: 'progress', done, total, message, etaSeconds }),
     onLog: (message) => post({ type: 'log', message }),
+    onMetrics: (series, step, values) => post({ type: 'metrics', series, step, values }),
+    whilePaused: () => (paused ? new Promise<void>((resolve) => (wake = resolve)) : Promise.resolve()),
   }).then(
     (result) => post({ type: 'done', result }, transfer(result)),
     (error: unknown) =>

@@ -14,6 +14,7 @@ import type { EvaluationCase, SequenceData, Split } from './data';
 import { answerRanks, metricsFromRanks, type EvaluateOptions, type Ranker, type RankingMetrics } from './evaluate';
 import type { RowExchange, ShardResult, StepPlan } from './train-step';
 import type { TrainingSettings } from './settings';
+import { carryError, restoreError, type CarriedError } from '../core/errors';
 import { startWorker, workerEntry } from '../core/workers';
 
 const COUNT = 0;
@@ -117,22 +118,36 @@ export class Exchange {
         Atomics.wait(c, GENERATION, generation, 250);
       }
     }
-    if (Atomics.load(c, FAILED)) throw new Error(this.failure());
+    if (Atomics.load(c, FAILED)) throw this.failure();
   }
 
   /** Records the first failure and wakes every waiting rank. */
   fail(message: string): void {
+    this.record({ message });
+  }
+
+  /** `fail` with the error itself: it reaches rank 0 whole (core/errors.ts carryError), code included. */
+  failWith(where: string, error: unknown): void {
+    const carried = carryError(error);
+    this.record({ ...carried, message: `${where}: ${carried.message}` });
+  }
+
+  private record(carried: CarriedError): void {
     if (Atomics.compareExchange(this.control, FAILED, 0, 1) === 0) {
-      const bytes = new TextEncoder().encode(message).subarray(0, this.buffers.error.byteLength - 4);
+      const room = this.buffers.error.byteLength - 4;
+      let bytes = new TextEncoder().encode(JSON.stringify(carried));
+      // Too long for the buffer: the code and the message's start (at most 4 bytes a character), still JSON.
+      if (bytes.length > room) bytes = new TextEncoder().encode(JSON.stringify({ code: carried.code, message: carried.message.slice(0, (room - 100) >> 2) }));
       new Uint8Array(this.buffers.error, 4).set(bytes);
       new Int32Array(this.buffers.error, 0, 1)[0] = bytes.length;
     }
     Atomics.notify(this.control, GENERATION);
   }
 
-  failure(): string {
+  failure(): Error {
     const length = new Int32Array(this.buffers.error, 0, 1)[0]!;
-    return `Data-parallel training failed: ${new TextDecoder().decode(new Uint8Array(this.buffers.error, 4, length).slice())}`;
+    const carried = JSON.parse(new TextDecoder().decode(new Uint8Array(this.buffers.error, 4, length).slice())) as CarriedError;
+    return restoreError(carried, 'Data-parallel training failed: ');
   }
 
   /** Stores the ranks a part of the evaluation computed (the others are −1). */
@@ -231,7 +246,7 @@ export type ToReplica =
   | { type: 'encode'; version: number; count: number }
   | { type: 'rank'; version: number; split: Split }
   | { type: 'stop' };
-export type FromReplica = { type: 'ready' } | { type: 'failed'; message: string };
+export type FromReplica = { type: 'ready' } | { type: 'failed'; error: CarriedError };
 
 /** Rank 0's handle on the replica workers (ranks 1 … workers−1). */
 export class ReplicaPool {
@@ -252,7 +267,7 @@ export class ReplicaPool {
         replicas.map(
           (w, k) =>
             new Promise<void>((resolve, reject) => {
-              w.once('message', (msg: FromReplica) => (msg.type === 'ready' ? resolve() : reject(new Error(`training worker ${k + 1}: ${msg.message}`))));
+              w.once('message', (msg: FromReplica) => (msg.type === 'ready' ? resolve() : reject(restoreError(msg.error, `training worker ${k + 1}: `))));
               w.once('error', (e) => reject(new Error(`training worker ${k + 1} crashed: ${e.message}`)));
               w.once('exit', (code) => reject(new Error(`training worker ${k + 1} exited with code ${code} while starting`)));
             }),
@@ -282,7 +297,7 @@ export class ReplicaPool {
     try {
       this.exchange.writeRanks(await answerRanks(ranker, cases, { ...options, part: { rank: 0, workers: this.replicas.length + 1 } }));
     } catch (error) {
-      this.exchange.fail(`worker 0: ${error instanceof Error ? error.message : String(error)}`);
+      this.exchange.failWith('worker 0', error);
       throw error;
     }
     this.exchange.barrier(this.replicas.length + 1);

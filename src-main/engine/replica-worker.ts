@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { parentPort, workerData } from 'node:worker_threads';
+import { carryError } from '../core/errors';
 import { connectDb } from '../store/db';
 import { initBackend, type BackendPreference } from './backend';
 import { leaveOneOutCases, sampleInput, trainingSamples } from './data';
@@ -53,16 +54,16 @@ try {
             exchange.writeRanks(ranks);
             exchange.barrier(init.workers);
           })
-          .catch((error: unknown) => exchange.fail(`worker ${init.rank}: ${error instanceof Error ? error.message : String(error)}`));
+          .catch((error: unknown) => exchange.failWith(`worker ${init.rank}`, error));
       } else {
         encodeSampleChunks(model, s, source, msg.count, init.rank, init.workers, exchange.encoded);
         exchange.barrier(init.workers);
       }
     } catch (error) {
-      exchange.fail(`worker ${init.rank}: ${error instanceof Error ? error.message : String(error)}`);
+      exchange.failWith(`worker ${init.rank}`, error);
     }
   });
   post({ type: 'ready' });
 } catch (error) {
-  post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  post({ type: 'failed', error: carryError(error) });
 }

@@ -4,44 +4,30 @@
  * UI draws live curves. Cancel and pause are messages to the worker, not a kill.
  */
 import { availableParallelism } from 'node:os';
-import { ApiError, restoreError } from '../core/errors';
+import { ApiError } from '../core/errors';
 import type { JobContext, JobRunner } from '../core/jobs';
 import type { Db } from '../store/db';
 import { datasetId } from '../store/datasets';
 import { createRun, getRun, patchRunSettings, trainingElsewhere, updateRun, type RunRecord } from './run-store';
 import type { TrainResult } from './run-schemas';
-import type { FromTrainWorker, ToTrainWorker } from './train-worker';
+import type { TrainTask } from './train-worker';
 import { resolveSettings, type TrainingOverrides } from './settings';
 import { prepareTable } from './table-kinds';
-import { startWorker, workerEntry } from '../core/workers';
+import { runTask, workerEntry, type RunningTask } from '../core/workers';
 
 const trainWorker = workerEntry(import.meta.url, 'train-worker');
 
-/** Runs (or resumes) a run in a worker thread; resolves with its result. */
-export function trainInWorker(dbFile: string, runId: string, job: Pick<JobContext, 'signal' | 'progress' | 'metrics' | 'log'> & { onPauseChange?: (paused: boolean) => void }): Promise<TrainResult> & { control(msg: ToTrainWorker): void } {
-  const worker = startWorker(trainWorker, { dbFile, runId });
-  const control = (msg: ToTrainWorker) => worker.postMessage(msg);
-  const promise = new Promise<TrainResult>((resolve, reject) => {
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      fn();
-    };
-    job.signal.addEventListener('abort', () => control({ type: 'cancel' }), { once: true });
-    worker.on('message', (msg: FromTrainWorker) => {
-      if (msg.type === 'progress') job.progress(msg.done, msg.total, msg.message, msg.etaSeconds);
-      else if (msg.type === 'metrics') job.metrics(msg.series, msg.step, msg.values);
-      else if (msg.type === 'log') job.log(msg.message);
-      else if (msg.type === 'done') settle(() => resolve(msg.result));
-      else if (msg.type === 'cancelled') settle(() => reject(new ApiError('cancelled', 'Cancelled')));
-      // An error without a code of its own is the engine's failure, not the user's.
-      else settle(() => reject(restoreError({ code: 'internal', ...msg.error }, 'Training failed: ')));
-    });
-    worker.on('error', (e) => settle(() => reject(new ApiError('internal', `Training worker crashed: ${e.message}`))));
-    worker.on('exit', (code) => settle(() => reject(new ApiError('internal', `Training worker exited with code ${code}`))));
+/** Runs (or resumes) a run in a worker thread; resolves with its result. Pause and resume are messages to it. */
+export function trainInWorker(dbFile: string, runId: string, job: Pick<JobContext, 'signal' | 'progress' | 'metrics' | 'log'>): RunningTask<TrainResult> {
+  return runTask<TrainResult>(trainWorker, { dbFile, runId } satisfies TrainTask, {
+    signal: job.signal,
+    onProgress: job.progress,
+    onMetrics: job.metrics,
+    onLog: (message) => job.log(message),
+    // A cancelled run stops at its next step, after any checkpoint it is writing: never terminated.
+    stopWithin: Infinity,
+    name: 'Training',
   });
-  return Object.assign(promise, { control });
 }
 
 /**
@@ -64,7 +50,7 @@ function launch(ctx: RunContext, run: RunRecord, verb: string): string {
   return ctx.jobs.start('train', `${verb} ${run.model} on ${run.dataset} (${run.id})`, async (job) => {
     const running = trainInWorker(ctx.dbFile, run.id, job);
     job.onPauseChange = (paused) => {
-      running.control({ type: paused ? 'pause' : 'resume' });
+      running.post({ type: paused ? 'pause' : 'resume' });
       updateRun(ctx.db, run.id, { status: paused ? 'paused' : 'running' });
     };
     return { ...(await running), runId: run.id };
