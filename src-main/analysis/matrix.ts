@@ -17,16 +17,6 @@ export function matrix(rows: number, cols: number, data?: ArrayLike<number>): Ma
   return { rows, cols, data: out };
 }
 
-export function fromRows(rows: readonly ArrayLike<number>[]): Matrix {
-  const cols = rows[0]?.length ?? 0;
-  const m = matrix(rows.length, cols);
-  rows.forEach((r, i) => {
-    if (r.length !== cols) throw new Error(`Row ${i} has ${r.length} values, expected ${cols}`);
-    m.data.set(r, i * cols);
-  });
-  return m;
-}
-
 export function row(m: Matrix, i: number): Float32Array {
   return m.data.subarray(i * m.cols, (i + 1) * m.cols);
 }

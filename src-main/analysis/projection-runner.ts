@@ -2,7 +2,6 @@ import { runTask, workerEntry } from '../core/workers';
 import type { Matrix } from './matrix';
 import type { ProjectionControl, ProjectionRequest, ProjectionResult } from './projection';
 import type { ProjectionTask } from './projection-worker';
-import type { IntentsInput, IntentsOptions, IntentsReport } from './intents';
 
 const defaultWorkerUrl = (): URL => workerEntry(import.meta.url, 'projection-worker');
 
@@ -16,10 +15,4 @@ export function projectInWorker(X: Matrix, request: ProjectionRequest, control: 
   // workerData is a structured clone: the caller keeps its representations.
   const task: ProjectionTask = { type: 'run', request, rows: X.rows, cols: X.cols, data: X.data };
   return runTask<ProjectionResult>(workerUrl, task, control);
-}
-
-/** `buildIntentsReport` (silhouette is O(N²·D)) in a worker thread, with progress and cancel. */
-export function intentsInWorker(input: IntentsInput, options: IntentsOptions = {}, control: ProjectionControl = {}, workerUrl = defaultWorkerUrl()): Promise<IntentsReport> {
-  const task: ProjectionTask = { type: 'intents', input, options };
-  return runTask<IntentsReport>(workerUrl, task, control);
 }

@@ -18,6 +18,7 @@ export const MapInfo = z.object({
   seconds: z.number(),
   details: z.record(z.string(), z.number()),
 });
+export type MapInfo = z.infer<typeof MapInfo>;
 
 export const ItemMapResult = z.object({
   map: MapInfo,

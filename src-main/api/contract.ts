@@ -20,6 +20,7 @@ import { systemMethods } from './contracts/system';
 
 export * from './contracts/common';
 export { checkpointEpochNumber, epochNumber } from './epochs';
+export { csvCell, mapToCsv } from '../analysis/export';
 export { JobResults, type JobEventOf, type JobHandle, type JobResult, type JobResultTypes } from './contracts/jobs';
 
 export const contract = {

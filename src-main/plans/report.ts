@@ -4,6 +4,7 @@
  * number (Table 2 overall, Table 4 for the ablation variants, Table 3 for the item/user groups).
  * Rows exist from the start, so the paper's numbers show before the first run ends.
  */
+import { csvCell } from '../analysis/export';
 import { meanStd, paperDatasetName, type PaperResults } from '../analysis/report';
 import { llmdirecVariants } from '../engine/settings';
 import type { EntryState, PlanEntryRecord } from './store';
@@ -167,10 +168,7 @@ export function planReportToMarkdown(report: PlanReport, heading: string): strin
   return out.join('\n');
 }
 
-const csvField = (v: string | number | null | undefined): string => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+const csvField = (v: string | number | null | undefined): string => csvCell(v === null || v === undefined ? '' : String(v));
 
 /** The report as CSV: one line per row with all its settings, mean/std/paper per column at full precision (empty: not available). */
 export function planReportToCsv(report: PlanReport): string {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { ItemMapResult } from '../../api/contracts/analysis';
-import { csvCell } from '../../analysis/export';
+import { mapToCsv } from '../../analysis/export';
 import { ApiError } from '../../api/contracts/common';
 import { followJob, optionalNumber, printJson, printTable, requireString, type Command } from '../command';
 
@@ -21,10 +21,8 @@ function writeMap(file: string, r: ItemMapResult): void {
     return;
   }
   const labels = new Map(r.prototypes.map((p) => [p.id, p.label]));
-  const quote = csvCell;
-  const head = `# ${r.map.method} map of ${r.rows.length} of ${r.map.total} items${r.map.sampled ? ` (seeded sample, seed ${r.map.seed})` : ''}`;
-  const lines = [head, 'itemId,x,y,prototype,label', ...r.rows.map((p) => `${p.itemId},${p.x},${p.y},${p.prototype},${quote(labels.get(p.prototype) ?? '')}`)];
-  writeFileSync(file, lines.join('\n') + '\n');
+  const rows = r.rows.map((p) => ({ ...p, id: p.itemId }));
+  writeFileSync(file, mapToCsv(r.map, { idColumn: 'itemId', points: 'items' }, rows, (prototype) => labels.get(prototype) ?? ''));
 }
 
 const runIds = (value: unknown): string[] => {

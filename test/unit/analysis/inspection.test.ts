@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildIntentsReport } from '../../../src-main/analysis/intents';
-import { fromRows, matrix } from '../../../src-main/analysis/matrix';
-import { intentsInWorker } from '../../../src-main/analysis/projection-runner';
-import { seededRandom } from '../../../src-main/core/random';
+import { fromRows } from '../../fixtures/matrix';
 import { compareRuns, inspectUser, summarizeRun, type RunRecommendations } from '../../../src-main/analysis/recommendations';
 
 const attributes = new Map<number, { attributes: Record<string, unknown> }>(
@@ -46,27 +44,6 @@ describe('intents report', () => {
     expect(report.stability).toHaveLength(1);
     expect(report.stability[0]).toMatchObject({ from: 1, to: 2 });
     expect(report.stability[0]!.ari).toBeCloseTo(-0.5, 12);
-  });
-});
-
-describe('intents report in a worker', () => {
-  it('equals the in-thread report and streams silhouette progress', async () => {
-    const rnd = seededRandom(8);
-    const n = 400;
-    const X = matrix(n, 16, Array.from({ length: n * 16 }, (_, i) => (Math.floor(i / 16) % 4) + rnd()));
-    const input = {
-      representations: X,
-      assignments: Int32Array.from({ length: n }, (_, i) => i % 4),
-      k: 4,
-      sequences: Array.from({ length: n }, (_, i) => Int32Array.from([1 + (i % 5), 1 + ((i + 1) % 5)])),
-      numItems: 5,
-      itemAttributes: attributes,
-    };
-    const progress: number[] = [];
-    const viaWorker = await intentsInWorker(input, { maxExact: 300, seed: 2 }, { onProgress: (done) => progress.push(done) });
-    expect(viaWorker).toEqual(buildIntentsReport(input, { maxExact: 300, seed: 2 }));
-    expect(viaWorker.silhouetteBasis).toMatchObject({ sampled: true, scored: 300, total: 400, seed: 2 });
-    expect(progress.at(-1)).toBe(300);
   });
 });
 

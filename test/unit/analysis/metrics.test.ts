@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { adjustedRandIndex, stabilityAcrossEpochs } from '../../../src-main/analysis/ari';
 import { exposureStats, gini } from '../../../src-main/analysis/exposure';
 import { groupMetrics, rankingMetrics, tailItemFlags, userGroupFlags } from '../../../src-main/analysis/groups';
-import { fromRows } from '../../../src-main/analysis/matrix';
+import { fromRows } from '../../fixtures/matrix';
 import { seededRandom } from '../../../src-main/core/random';
 import { silhouette } from '../../../src-main/analysis/silhouette';
 

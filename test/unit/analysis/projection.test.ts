@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { projectionToCsv, projectionToJson } from '../../../src-main/analysis/export';
+import { mapToCsv } from '../../../src-main/analysis/export';
 import { matrix, type Matrix } from '../../../src-main/analysis/matrix';
 import { project } from '../../../src-main/analysis/projection';
 import { projectInWorker } from '../../../src-main/analysis/projection-runner';
@@ -67,7 +67,7 @@ describe('projections', () => {
     expect(r.total).toBe(500);
     expect(r.coordinates.length).toBe(240);
     expect(Array.from((await project(X, { method: 'pca', maxPoints: 120, seed: 4 })).indices)).toEqual(Array.from(r.indices));
-    expect(projectionToCsv(r).split('\n')[0]).toBe('# pca map of 120 of 500 points (seeded sample, seed 4)');
+    expect(mapToCsv(r, { idColumn: 'row', points: 'points' }, rowsOf(r, []), () => '').split('\n')[0]).toBe('# pca map of 120 of 500 points (seeded sample, seed 4)');
   });
 
   it('groups all rows with seeded K-means alongside a sampled map', async () => {
@@ -82,14 +82,13 @@ describe('projections', () => {
   it('exports coordinates with assignments and labels', async () => {
     const { X, labels } = blobs(10, 3, 2);
     const r = await project(X, { method: 'pca' });
-    const csv = projectionToCsv(r, { assignments: labels, labels: ['camping, outdoor', 'baking'], ids: Array.from({ length: 10 }, (_, i) => `u${i}`) });
+    const names = ['camping, outdoor', 'baking'];
+    const csv = mapToCsv(r, { idColumn: 'userId', points: 'users' }, rowsOf(r, labels).map((p) => ({ ...p, id: `u${p.id}` })), (prototype) => names[prototype]!);
     const lines = csv.trim().split('\n');
-    expect(lines[1]).toBe('row,id,x,y,prototype,label');
-    expect(lines[2]).toBe(`0,u0,${r.coordinates[0]},${r.coordinates[1]},0,"camping, outdoor"`);
-    const json = JSON.parse(projectionToJson(r, { assignments: labels })) as { rows: { row: number; prototype: number }[]; sampled: boolean };
-    expect(json.rows).toHaveLength(10);
-    expect(json.rows[3]).toMatchObject({ row: 3, prototype: 1 });
-    expect(json.sampled).toBe(false);
+    expect(lines[0]).toBe('# pca map of 10 of 10 users');
+    expect(lines[1]).toBe('userId,x,y,prototype,label');
+    expect(lines[2]).toBe(`u0,${r.coordinates[0]},${r.coordinates[1]},0,"camping, outdoor"`);
+    expect(lines).toHaveLength(12);
   });
 
   it('runs in a worker thread with progress, and the same result as in-thread', async () => {
@@ -115,3 +114,8 @@ describe('projections', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 });
+
+/** A projection's points as the map results carry them: id (the original row), x, y, prototype. */
+function rowsOf(r: { indices: ArrayLike<number>; coordinates: ArrayLike<number> }, assignments: ArrayLike<number>) {
+  return Array.from(r.indices, (row, k) => ({ id: row, x: r.coordinates[2 * k]!, y: r.coordinates[2 * k + 1]!, prototype: assignments[row] ?? 0 }));
+}

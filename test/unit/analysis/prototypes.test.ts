@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromRows } from '../../../src-main/analysis/matrix';
+import { fromRows } from '../../fixtures/matrix';
 import { nearestNeighbours, neighboursOfRow } from '../../../src-main/analysis/neighbours';
 import { pca } from '../../../src-main/analysis/pca';
 import { summarizePrototypes } from '../../../src-main/analysis/prototypes';

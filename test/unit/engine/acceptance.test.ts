@@ -1,6 +1,6 @@
 /**
  * THE acceptance test: the reference InDiRec Beauty checkpoint evaluated with this encoder and
- * evaluator reproduces INDIREC-SPEC §15's independently computed numbers to 4 decimals.
+ * evaluator reproduces docs/model.md §15's independently computed numbers to 4 decimals.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -16,7 +16,7 @@ const dataset = `${shared}/datasets/Beauty.txt`;
 const available = existsSync(checkpoint) && existsSync(dataset);
 if (!available) console.warn(`[acceptance] skipped: ${checkpoint} or ${dataset} not found (../shared is absent)`);
 
-describe.skipIf(!available)('reference checkpoint (INDIREC-SPEC §15)', () => {
+describe.skipIf(!available)('reference checkpoint (docs/model.md §15)', () => {
   it('reproduces HR/NDCG@5/10/20 on Beauty over all 22,363 users', async () => {
     await initBackend();
     const data = readSequenceFile(dataset);

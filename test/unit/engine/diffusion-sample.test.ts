@@ -1,5 +1,5 @@
 /**
- * The guided ancestral sampler (INDIREC-SPEC §7) against the formula written out directly: the
+ * The guided ancestral sampler (docs/model.md §7) against the formula written out directly: the
  * denoiser as one product of the concatenation [x_t | s | t_emb] (the reference's form; the engine
  * splits that weight into blocks and hoists what does not depend on x), T steps from x_T ~ N(0, I).
  */

@@ -1,5 +1,5 @@
 /**
- * §10 of INDIREC-SPEC: the reference sets every history item's score to 0 (not −∞), the answer
+ * docs/model.md §10: the reference sets every history item's score to 0 (not −∞), the answer
  * included when it also occurs in the history (Yelp repeats). Known answers worked out by hand on a
  * 4-item table, and a brute-force re-statement of the reference rule for random cases.
  */

@@ -55,7 +55,7 @@ const ID = [[0.1, 0.2], [0.3, -0.4], [0.5, 0.6], [-0.7, 0.8], [0.9, 1.0]];
 const S = [[0, 0, 0, 0], [1, 0, 2, 0], [0, 0, 0, 0], [-1, 1, 0, 3], [0, 0, 0, 0]];
 const adapt = (s: number[]) => lin(s, [0.1, 0.2, 0.3, 0.4, -0.5, 0.6, 0.7, -0.8], [0.01, -0.02]);
 
-/** The fused row computed independently from the formulas of LLMDIREC-DESIGN §1. */
+/** The fused row computed independently from the formulas of docs/model.md §16. */
 function expectedRow(fusion: FusionKind, r: number): number[] {
   const e = ID[r]!;
   const a = adapt(S[r]!);
@@ -83,7 +83,7 @@ beforeAll(async () => {
   await initBackend();
 });
 
-describe('fused item table (LLMDIREC-DESIGN §1)', () => {
+describe('fused item table (docs/model.md §16)', () => {
   for (const fusion of kinds) {
     it(`${fusion}: known answers for text rows, ID rows for padding, no-text item and mask row`, () => {
       const t = knownTable(fusion);

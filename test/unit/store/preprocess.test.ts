@@ -26,7 +26,7 @@ describe('preprocess', () => {
     expect(Array.from(p.timestamps[0]!)).toEqual([10, 20, 20, 30]);
   });
 
-  it('numbers items by first appearance in user order then time order (INDIREC-SPEC §1)', () => {
+  it('numbers items by first appearance in user order then time order (docs/model.md §1)', () => {
     const p = preprocess(
       log([
         ['2', '9'],
