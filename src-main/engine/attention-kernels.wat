@@ -1,5 +1,5 @@
 ;; The inner loops of the fused attention kernels (fused-attention.ts, packed-attention.ts) and the
-;; fused layer norm (fused-ops.ts) with 128-bit SIMD, over the
+;; fused layer norm and GELU (fused-ops.ts) with 128-bit SIMD, over the
 ;; memory of tfjs's wasm backend (imported, so tensors are read and written in place).
 ;; Pointers and strides are in bytes; n (floats per row) is a multiple of 4.
 ;; Rebuild after editing: npm run build:wasm (writes attention-kernels.wasm.ts).
@@ -182,4 +182,38 @@
         (local.set $dx (i32.add (local.get $dx) (local.get $bytes)))
         (local.set $rstd (i32.add (local.get $rstd) (i32.const 4)))
         (br $row))))
+
+  ;; GELU from erf (fused-ops.ts), over `count` floats (a multiple of 4): y = ½·x·(1 + e), e = erf(x/√2).
+  (func (export "gelu") (param $x i32) (param $e i32) (param $y i32) (param $count i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
+        (v128.store (local.get $y)
+          (f32x4.mul (f32x4.mul (v128.load (local.get $x)) (v128.const f32x4 0.5 0.5 0.5 0.5))
+                     (f32x4.add (v128.load (local.get $e)) (v128.const f32x4 1 1 1 1))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $e (i32.add (local.get $e) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (br $next))))
+
+  ;; Its gradient: dx = dy·(½·(1 + e) + x·q/√(2π)), q = exp(−x²/2).
+  (func (export "geluGrad") (param $dy i32) (param $x i32) (param $e i32) (param $q i32) (param $dx i32) (param $count i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dx) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $dx) (local.get $end)))
+        (v128.store (local.get $dx)
+          (f32x4.mul (v128.load (local.get $dy))
+            (f32x4.add (f32x4.mul (f32x4.add (v128.load (local.get $e)) (v128.const f32x4 1 1 1 1)) (v128.const f32x4 0.5 0.5 0.5 0.5))
+                       (f32x4.mul (f32x4.mul (v128.load (local.get $x)) (v128.load (local.get $q)))
+                                  (v128.const f32x4 0.3989422804014327 0.3989422804014327 0.3989422804014327 0.3989422804014327)))))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $e (i32.add (local.get $e) (i32.const 16)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+        (br $next))))
 )

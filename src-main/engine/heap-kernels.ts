@@ -49,13 +49,15 @@ export function onHeap(
   return outputs;
 }
 
-/** The SIMD loops of attention-kernels.wat (attention and layer norm), instantiated once over a wasm backend's memory. */
+/** The SIMD loops of attention-kernels.wat (attention, layer norm, GELU), instantiated once over a wasm backend's memory. */
 export interface SimdLoops {
   dots(a: number, rows: number, stride: number, count: number, n: number, out: number): void;
   weightedSum(weights: number, rows: number, stride: number, count: number, n: number, out: number): void;
   addOuter(weights: number, x: number, rows: number, stride: number, count: number, n: number): void;
   layerNorm(x: number, gamma: number, beta: number, y: number, xhat: number, rstd: number, rows: number, n: number): void;
   layerNormGrad(dy: number, xhat: number, rstd: number, gamma: number, dx: number, dgamma: number, dbeta: number, rows: number, n: number): void;
+  gelu(x: number, e: number, y: number, count: number): void;
+  geluGrad(dy: number, x: number, e: number, q: number, dx: number, count: number): void;
 }
 
 const loopsByMemory = new WeakMap<WebAssembly.Memory, SimdLoops | null>();
