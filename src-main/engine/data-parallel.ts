@@ -13,6 +13,8 @@ import type { Worker } from 'node:worker_threads';
 import type { EvaluationCase, SequenceData, Split } from './data';
 import { answerRanks, metricsFromRanks, type EvaluateOptions, type Ranker, type RankingMetrics } from './evaluate';
 import type { RowExchange, ShardResult, StepPlan } from './train-step';
+import { adamwElements } from './fused-optimizer';
+import { adamwStep, type AdamWSettings } from './optimizer';
 import type { TrainingSettings } from './settings';
 import { carryError, restoreError, type CarriedError } from '../core/errors';
 import { startWorker, workerEntry } from '../core/workers';
@@ -55,6 +57,10 @@ export interface ExchangeBuffers {
   rows: SharedArrayBuffer;
   encoded: SharedArrayBuffer;
   ranks: SharedArrayBuffer;
+  /** The optimiser's moments m and v (flat, layout order), updated in place by the ranks. */
+  moments: SharedArrayBuffer;
+  /** Each rank's Σg² over its elements (float64). */
+  norms: SharedArrayBuffer;
 }
 
 export function allocateExchange(layout: ParameterLayout, workers: number, batchRows: number, dim: number, samples: number, users: number): ExchangeBuffers {
@@ -68,6 +74,8 @@ export function allocateExchange(layout: ParameterLayout, workers: number, batch
     rows: new SharedArrayBuffer(4 * 2 * batchRows * dim),
     encoded: new SharedArrayBuffer(4 * samples * dim),
     ranks: new SharedArrayBuffer(4 * users),
+    moments: new SharedArrayBuffer(4 * layout.total * 2),
+    norms: new SharedArrayBuffer(8 * workers),
   };
 }
 
@@ -83,6 +91,10 @@ export class Exchange {
   private readonly losses: Float64Array;
   private readonly view: Float32Array;
   private readonly h: Float32Array;
+  /** The optimiser's moments (AdamW.writeMoments/readMoments move them in and out). */
+  readonly m: Float32Array;
+  readonly v: Float32Array;
+  private readonly norms: Float64Array;
 
   constructor(
     readonly buffers: ExchangeBuffers,
@@ -100,6 +112,9 @@ export class Exchange {
     this.losses = new Float64Array(buffers.losses);
     this.view = new Float32Array(buffers.rows, 0, batchRows * dim);
     this.h = new Float32Array(buffers.rows, 4 * batchRows * dim, batchRows * dim);
+    this.m = new Float32Array(buffers.moments, 0, layout.total);
+    this.v = new Float32Array(buffers.moments, 4 * layout.total, layout.total);
+    this.norms = new Float64Array(buffers.norms);
   }
 
   /** Blocks until `parties` ranks have arrived (a generation barrier); throws a worker's recorded failure. */
@@ -170,7 +185,7 @@ export class Exchange {
     };
   }
 
-  /** Rank `rank` (≥ 1) stores its gradient share and loss shares. */
+  /** Rank `rank` stores its gradient share and loss shares. */
   writeShare(rank: number, share: ShardResult): void {
     const { names, offsets, sizes, total } = this.layout;
     names.forEach((name, j) => {
@@ -184,32 +199,57 @@ export class Exchange {
   }
 
   /**
-   * Rank 0, once the replicas have written theirs: the sum of every rank's gradient (its own first,
-   * then ranks 1 … parties−1, the same order every step; added on the backend, the shares consumed)
-   * and the summed loss shares.
+   * The step's optimiser update, shared by the `parties` ranks that computed it (each calls this
+   * after `writeShare`): rank k owns elements [k·total/parties, (k+1)·total/parties) of the flat
+   * parameters; it sums the ranks' gradient shares there (in rank order, the same every step), adds
+   * their squares to its part of the global norm, and once every part is in, clips and applies AdamW
+   * to its elements of the shared parameters and moments. So the sum, the norm and the update are
+   * split like the rest of the step rather than done by rank 0 alone; a parameter no rank has a
+   * gradient for is left as it is, as one worker's optimiser does. Returns the norm before clipping.
    */
-  sumShares(own: ShardResult, parties: number, shapes: Map<string, number[]>): { grads: Map<string, tf.Tensor>; parts: Record<string, number> } {
-    this.barrier(parties); // every replica has written its share
+  update(rank: number, parties: number, settings: AdamWSettings, optimizerStep: number): number {
+    this.barrier(parties); // every share is written
     const { names, offsets, sizes, total } = this.layout;
-    const grads = new Map<string, tf.Tensor>();
-    names.forEach((name, j) => {
-      let sum = own.grads.get(name);
-      for (let k = 1; k < parties; k++) {
-        if (!this.flags[k * names.length + j]) continue;
-        const from = this.grads.slice(k * total + offsets[j]!, k * total + offsets[j]! + sizes[j]!);
-        const share = tf.tensor(from, shapes.get(name)!, 'float32');
-        const next = sum ? tf.add(sum, share) : share;
-        if (sum) tf.dispose([sum, share]);
-        sum = next;
-      }
-      if (sum) grads.set(name, sum);
+    const from = Math.floor((total * rank) / parties);
+    const to = Math.floor((total * (rank + 1)) / parties);
+    const g = this.grads;
+    const owned: [number, number][] = [];
+    names.forEach((_, j) => {
+      const lo = Math.max(from, offsets[j]!);
+      const hi = Math.min(to, offsets[j]! + sizes[j]!);
+      if (lo >= hi) return;
+      let any = false;
+      for (let k = 0; k < parties; k++) any ||= this.flags[k * names.length + j] === 1;
+      if (any) owned.push([lo, hi]);
     });
-    const parts = { ...own.parts };
+    let squares = 0;
+    for (const [lo, hi] of owned) {
+      for (let i = lo; i < hi; i++) {
+        let sum = g[i]!;
+        for (let k = 1; k < parties; k++) sum = Math.fround(sum + g[k * total + i]!);
+        g[i] = sum;
+        squares += sum * sum;
+      }
+    }
+    this.norms[rank] = squares;
+    this.barrier(parties); // every part of the norm is in
+    let all = 0;
+    for (let k = 0; k < parties; k++) all += this.norms[k]!;
+    const norm = Math.sqrt(all);
+    const step = adamwStep(settings, optimizerStep, norm);
+    for (const [lo, hi] of owned) adamwElements(step, lo, hi, [this.params, this.m, this.v, g], [this.params, this.m, this.v]);
+    this.barrier(parties); // the parameters are updated
+    return norm;
+  }
+
+  /** Rank 0: the step's loss values, its own with the other ranks' shares of rec and diffusion added. */
+  lossParts(own: Record<string, number>, parties: number): Record<string, number> {
+    const parts = { ...own };
     for (let k = 1; k < parties; k++) {
       parts.rec = (parts.rec ?? 0) + this.losses[k * LOSS_SLOTS]!;
       if (parts.diff !== undefined) parts.diff += this.losses[k * LOSS_SLOTS + 1]!;
     }
-    return { grads, parts };
+    return parts;
   }
 
   /** Rank 0 publishes its parameters. */
@@ -217,7 +257,7 @@ export class Exchange {
     this.layout.names.forEach((name, j) => this.params.set(vars.get(name)!.dataSync() as Float32Array, this.layout.offsets[j]!));
   }
 
-  /** A replica copies the published parameters into its variables. */
+  /** A rank copies the shared parameters into its variables. */
   readParameters(vars: Map<string, tf.Variable>, assign: (v: tf.Variable, values: Float32Array) => void): void {
     this.layout.names.forEach((name, j) => assign(vars.get(name)!, this.params.slice(this.layout.offsets[j]!, this.layout.offsets[j]! + this.layout.sizes[j]!)));
   }

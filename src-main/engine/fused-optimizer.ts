@@ -20,18 +20,33 @@ export interface AdamWStep {
   gradientScale: number;
 }
 
+/**
+ * AdamW on elements [from, to) of flat arrays (float64 arithmetic, float32 storage); the outputs may
+ * be the inputs (in place). The wasm kernel below and data-parallel training's sharded update
+ * (data-parallel.ts) both run it, so one worker and many update alike.
+ */
+export function adamwElements(
+  a: AdamWStep,
+  from: number,
+  to: number,
+  [ps, ms, vs, gs]: [Float32Array, Float32Array, Float32Array, Float32Array],
+  [pOut, mOut, vOut]: [Float32Array, Float32Array, Float32Array],
+): void {
+  const decay = 1 - a.learningRate * a.weightDecay;
+  for (let i = from; i < to; i++) {
+    const g = gs[i]! * a.gradientScale;
+    const m = (mOut[i] = a.beta1 * ms[i]! + (1 - a.beta1) * g);
+    const v = (vOut[i] = a.beta2 * vs[i]! + (1 - a.beta2) * g * g);
+    pOut[i] = ps[i]! * decay - a.learningRate * (m / a.correction1 / (Math.sqrt(v / a.correction2) + a.epsilon));
+  }
+}
+
 function adamwKernel(args: KernelArgs): tf.TensorInfo[] {
   const p = (args.inputs as { p: tf.TensorInfo }).p;
   const a = args.attrs as unknown as AdamWStep;
-  const decay = 1 - a.learningRate * a.weightDecay;
-  return onHeap(args, ['p', 'm', 'v', 'g'], [p.shape, p.shape, p.shape], ([ps, ms, vs, gs], [pOut, mOut, vOut]) => {
-    for (let i = 0; i < pOut!.length; i++) {
-      const g = gs![i]! * a.gradientScale;
-      const m = (mOut![i] = a.beta1 * ms![i]! + (1 - a.beta1) * g);
-      const v = (vOut![i] = a.beta2 * vs![i]! + (1 - a.beta2) * g * g);
-      pOut![i] = ps![i]! * decay - a.learningRate * (m / a.correction1 / (Math.sqrt(v / a.correction2) + a.epsilon));
-    }
-  });
+  return onHeap(args, ['p', 'm', 'v', 'g'], [p.shape, p.shape, p.shape], ([ps, ms, vs, gs], [pOut, mOut, vOut]) =>
+    adamwElements(a, 0, pOut!.length, [ps!, ms!, vs!, gs!], [pOut!, mOut!, vOut!]),
+  );
 }
 
 function squaredNormKernel(args: KernelArgs): tf.TensorInfo[] {

@@ -4,7 +4,7 @@
  * The state (moments, step count) is exported for checkpoints so a resumed run continues exactly.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adamwUpdate, globalNorm } from './fused-optimizer';
+import { adamwUpdate, globalNorm, type AdamWStep } from './fused-optimizer';
 import type { NamedArray } from './safetensors';
 
 export interface AdamWSettings {
@@ -14,6 +14,13 @@ export interface AdamWSettings {
   adamBeta2: number;
   adamEpsilon: number;
   clipNorm: number;
+}
+
+/** The update's constants for optimiser step `step` (1-based) and the gradients' global norm before clipping. */
+export function adamwStep(settings: AdamWSettings, step: number, norm: number): AdamWStep {
+  const { learningRate, weightDecay, adamBeta1: beta1, adamBeta2: beta2, adamEpsilon: epsilon, clipNorm } = settings;
+  const gradientScale = Math.min(1, clipNorm / (norm + 1e-6));
+  return { learningRate, weightDecay, beta1, beta2, epsilon, correction1: 1 - Math.pow(beta1, step), correction2: 1 - Math.pow(beta2, step), gradientScale };
 }
 
 export class AdamW {
@@ -38,11 +45,9 @@ export class AdamW {
    * Returns the norm before clipping.
    */
   apply(grads: Map<string, tf.Tensor>): number {
-    const { learningRate: lr, weightDecay: wd, adamBeta1: b1, adamBeta2: b2, adamEpsilon: eps, clipNorm } = this.settings;
     const norm = globalNorm([...grads.values()]);
-    const gradientScale = Math.min(1, clipNorm / (norm + 1e-6));
     this.step++;
-    const step = { learningRate: lr, weightDecay: wd, beta1: b1, beta2: b2, epsilon: eps, correction1: 1 - Math.pow(b1, this.step), correction2: 1 - Math.pow(b2, this.step), gradientScale };
+    const step = adamwStep(this.settings, this.step, norm);
     for (const [name, g] of grads) {
       const p = this.params.get(name);
       if (!p) continue;
@@ -55,6 +60,24 @@ export class AdamW {
       tf.dispose([p1, m1, v1]);
     }
     return norm;
+  }
+
+  /** The moments as flat arrays in `names` order (data-parallel training keeps them in shared memory meanwhile). */
+  writeMoments(names: readonly string[], offsets: readonly number[], m: Float32Array, v: Float32Array): void {
+    names.forEach((name, j) => {
+      m.set(this.m.get(name)!.dataSync() as Float32Array, offsets[j]!);
+      v.set(this.v.get(name)!.dataSync() as Float32Array, offsets[j]!);
+    });
+  }
+
+  /** Takes the moments back from flat arrays (before a checkpoint is written). */
+  readMoments(names: readonly string[], offsets: readonly number[], m: Float32Array, v: Float32Array): void {
+    names.forEach((name, j) => {
+      for (const [flat, map] of [[m, this.m], [v, this.v]] as const) {
+        const t = map.get(name)!;
+        tf.tidy(() => t.assign(tf.tensor(flat.subarray(offsets[j]!, offsets[j]! + t.size), t.shape, 'float32')));
+      }
+    });
   }
 
   toArrays(): Map<string, NamedArray> {

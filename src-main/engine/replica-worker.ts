@@ -3,7 +3,8 @@
  * backend, then per message copies the published parameters and computes its rows of a training
  * step, its chunks of the clustering pass's encodings, or its users of an evaluation, meeting rank 0
  * at the shared barrier.
- * It never updates parameters itself, so replicas cannot drift from rank 0.
+ * It updates its share of the shared parameters with every rank (Exchange.update) and takes its
+ * variables from there, so replicas cannot drift from rank 0.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -46,7 +47,7 @@ try {
         const share = shardGradients(model, s, source, msg.plan, init.rank, exchange.rows(msg.plan.shards));
         exchange.writeShare(init.rank, share);
         tf.dispose([...share.grads.values()]);
-        exchange.barrier(msg.plan.shards);
+        exchange.update(init.rank, msg.plan.shards, s, msg.plan.optimizerStep);
       } else if (msg.type === 'rank') {
         const options = { maxSeqLength: s.maxSeqLength, batchSize: s.evalBatchSize, part: { rank: init.rank, workers: init.workers } };
         void answerRanks(model, leaveOneOutCases(init.data, msg.split), options)

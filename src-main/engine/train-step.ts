@@ -34,6 +34,8 @@ export interface StepPlan {
   dropoutSeed: number;
   /** Workers that compute this step (≤ B): ranks 0 … shards − 1. */
   shards: number;
+  /** The optimiser step this batch makes (1-based; its bias corrections). */
+  optimizerStep: number;
 }
 
 /** A training sample's encoder input and target, by sample id. */

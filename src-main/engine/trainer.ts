@@ -56,6 +56,9 @@ export interface EpochHooks {
   onClustering?: (summary: ClusteringSummary) => void;
 }
 
+/** Sets a variable to values read from shared memory. */
+const assignValues = (v: tf.Variable, values: Float32Array) => tf.tidy(() => v.assign(tf.tensor(values, v.shape, 'float32')));
+
 export class Trainer {
   readonly model: RecommenderModel;
   readonly optimizer: AdamW;
@@ -123,6 +126,8 @@ export class Trainer {
     const buffers = allocateExchange(layout, this.workers, s.batchSize, s.hiddenSize, this.samples.count, this.data.sequences.length);
     const exchange = new Exchange(buffers, layout, this.workers, s.batchSize, s.hiddenSize);
     this.pool = await ReplicaPool.start({ workers: this.workers, backend: tf.getBackend(), settings: s, data: this.data, table: this.tableSource, layout, buffers }, exchange);
+    // From here on the moments live in shared memory, where every rank updates its part (data-parallel.ts).
+    this.optimizer.writeMoments(layout.names, layout.offsets, exchange.m, exchange.v);
   }
 
   /** Runs `work` on rank 0; a throw releases the replicas waiting for it, then propagates. */
@@ -133,10 +138,6 @@ export class Trainer {
       this.pool?.exchange.fail(`worker 0: ${error instanceof Error ? error.message : String(error)}`);
       throw error;
     }
-  }
-
-  private shapes(): Map<string, number[]> {
-    return new Map([...this.model.variables()].map(([name, v]) => [name, v.shape]));
   }
 
   private requirePool(): ReplicaPool | undefined {
@@ -237,7 +238,7 @@ export class Trainer {
 
   /** Everything random of a step except dropout, drawn here once whatever the worker count (train-step.ts). */
   private planStep(ids: Int32Array): StepPlan {
-    const plan: StepPlan = { ids: Int32Array.from(ids), dropoutSeed: 0, shards: Math.min(this.workers, ids.length) };
+    const plan: StepPlan = { ids: Int32Array.from(ids), dropoutSeed: 0, shards: Math.min(this.workers, ids.length), optimizerStep: this.optimizer.step + 1 };
     const diffusion = this.model.diffusion;
     if (usesIntents(this.settings) && diffusion && this.centroids) {
       plan.condIds = this.conditionIds(ids);
@@ -257,9 +258,19 @@ export class Trainer {
     if (pool) pool.post(vars, { type: 'step', plan });
     return this.asRankZero(() => {
       const share = shardGradients(this.model, s, this.source, plan, 0, pool?.exchange.rows(plan.shards));
-      const { grads, parts } = pool && plan.shards > 1 ? pool.exchange.sumShares(share, plan.shards, this.shapes()) : share;
-      const gradNorm = this.optimizer.apply(grads);
-      tf.dispose([...grads.values()]);
+      let gradNorm: number;
+      let parts = share.parts;
+      if (pool) {
+        pool.exchange.writeShare(0, share);
+        tf.dispose([...share.grads.values()]);
+        gradNorm = pool.exchange.update(0, plan.shards, s, plan.optimizerStep);
+        this.optimizer.step = plan.optimizerStep;
+        parts = pool.exchange.lossParts(share.parts, plan.shards);
+        pool.exchange.readParameters(vars, assignValues);
+      } else {
+        gradNorm = this.optimizer.apply(share.grads);
+        tf.dispose([...share.grads.values()]);
+      }
       const weight: Record<string, number> = { rec: s.recWeight, diff: s.diffWeight, cl: s.clWeight }; // the table's own term comes weighted
       const total = Object.entries(parts).reduce((sum, [name, v]) => sum + (weight[name] ?? 1) * v, 0);
       return { ...parts, total, gradNorm } as StepLosses;
@@ -304,6 +315,8 @@ export class Trainer {
 
   /** Full training state (model, optimiser, RNG, intents) as named arrays for a checkpoint file. */
   stateArrays(): Map<string, NamedArray> {
+    const exchange = this.pool?.exchange;
+    if (exchange) this.optimizer.readMoments(exchange.layout.names, exchange.layout.offsets, exchange.m, exchange.v);
     const out = this.model.toArrays();
     for (const [k, v] of this.optimizer.toArrays()) out.set(k, v);
     out.set('trainer.rng', { shape: [4], data: Int32Array.from(this.rng.state(), (x) => x | 0) });
@@ -323,6 +336,8 @@ export class Trainer {
   restoreState(arrays: Map<string, NamedArray>): void {
     this.model.loadArrays(arrays);
     this.optimizer.loadArrays(arrays);
+    const exchange = this.pool?.exchange;
+    if (exchange) this.optimizer.writeMoments(exchange.layout.names, exchange.layout.offsets, exchange.m, exchange.v);
     this.rng = new Rng(Array.from(arrays.get('trainer.rng')!.data, (x) => x >>> 0));
     this.epoch = arrays.get('trainer.epoch')!.data[0]!;
     const c = arrays.get('trainer.centroids');
