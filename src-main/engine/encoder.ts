@@ -1,5 +1,5 @@
 /**
- * SASRec sequence encoder exactly as in INDIREC-SPEC §3 (S3-Rec/ICLRec lineage): post-LN blocks,
+ * SASRec sequence encoder exactly as in docs/model.md §3 (S3-Rec/ICLRec lineage): post-LN blocks,
  * TF-style LayerNorm (eps 1e-12, biased variance), erf GELU, additive −10000 mask, learned absolute
  * positions over the left-padded window, read-out at the last position.
  *
@@ -152,7 +152,7 @@ export class SasrecEncoder {
 
   /**
    * Sequence representations h = enc(ids)[:, -1] ([rows, D]) for a padded batch, using `table`
-   * (the V×D item table, INDIREC-SPEC §3 step 1) for the input embeddings.
+   * (the V×D item table, docs/model.md §3 step 1) for the input embeddings.
    */
   encode(table: tf.Tensor2D, batch: PaddedBatch, options: EncodeOptions, sequenceInput?: (ids: tf.Tensor2D) => tf.Tensor3D): tf.Tensor2D {
     const { hiddenSize: d, heads, layers, maxSeqLength: L } = this.settings;

@@ -1,5 +1,5 @@
 /**
- * Multi-head self-attention of the encoder (INDIREC-SPEC §3 steps 2–4) as one kernel with its own
+ * Multi-head self-attention of the encoder (docs/model.md §3 steps 2–4) as one kernel with its own
  * gradient on the wasm backend: no head split/merge transposes, no [b, h, w, w] mask, score,
  * softmax or dropout tensors of their own. Rows stay in the dense layers' [b, w, d] layout; head h
  * is columns h·dh … (h+1)·dh − 1.

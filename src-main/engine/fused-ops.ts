@@ -7,7 +7,7 @@
  * Why: a Beauty InDiRec step issued ~9,100 tfjs kernels, each with ~17 µs of engine and tape
  * bookkeeping besides its work (~150 ms of a ~620 ms step); a composite layer norm is ~30 kernels
  * forward and backward. Fused: 2.2× faster forward + backward (`npm run bench:kernels`).
- * The function is INDIREC-SPEC §3's TF-style layer norm: biased variance, eps 1e-12 inside the root.
+ * The function is docs/model.md §3's TF-style layer norm: biased variance, eps 1e-12 inside the root.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedHere, onHeap, simdLoops, type KernelArgs } from './heap-kernels';

@@ -1,5 +1,5 @@
 /**
- * One optimisation step (INDIREC-SPEC §9 order) as a computation that any number of workers can
+ * One optimisation step (docs/model.md §9 order) as a computation that any number of workers can
  * share exactly. The coordinator draws everything random except dropout once per batch
  * (`StepPlan`), so the step's value and gradient do not depend on the worker count; each worker
  * computes the loss terms of its rows (`shardGradients`) and the gradients are summed.
@@ -68,7 +68,7 @@ export function shardRows(lengths: ArrayLike<number>, shards: number): Int32Arra
   return out.map((rows) => Int32Array.from(rows.sort((a, b) => a - b)));
 }
 
-/** Items of the batch (inputs ∪ targets, without padding): the alignment term's rows (LLMDIREC-DESIGN §3). */
+/** Items of the batch (inputs ∪ targets, without padding): the alignment term's rows (docs/model.md §18). */
 function batchItems(inputs: readonly Int32Array[], targets: Int32Array): Int32Array {
   const set = new Set<number>(targets);
   for (const seq of inputs) for (const id of seq) if (id > 0) set.add(id);

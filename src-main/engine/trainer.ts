@@ -1,5 +1,5 @@
 /**
- * Training loop for `sasrec` (rec loss only) and `indirec` (INDIREC-SPEC §2–§10), driven step by
+ * Training loop for `sasrec` (rec loss only) and `indirec` (docs/model.md §2–§10), driven step by
  * step: `beginEpoch()` (intent clustering, shuffled order), `step()` per mini-batch, `endEpoch()`.
  * `runEpoch()` strings them together with hooks for progress, pause and cancel. All randomness
  * comes from one seeded `Rng` whose state is part of the checkpoint, so runs are reproducible and
