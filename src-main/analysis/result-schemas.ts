@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 
-const Metrics = z.record(z.string(), z.number());
 export const ProjectionMethod = z.enum(['tsne', 'umap', 'pca']);
 export const DistanceMetric = z.enum(['euclidean', 'cosine']);
 
@@ -67,12 +66,22 @@ export const RunIntentsResult = z.object({
 });
 export type RunIntentsResult = z.infer<typeof RunIntentsResult>;
 
-const GroupRow = Metrics;
+/** One group's metrics (HR@k, NDCG@k) and how many users it has: groups.ts MetricRow. */
+const GroupRow = z.object({ users: z.number().int() }).catchall(z.number());
 export const RunSummaryResult = z.object({
   runId: z.string(),
   checkpoint: CheckpointRef,
+  /** Paper Table 3 for one run: groups.ts GroupTable, the groups' definition with the lengths and counts it gave. */
   groups: z.object({
-    definition: z.record(z.string(), z.number().nullable()),
+    definition: z.object({
+      tailFraction: z.number(),
+      coldFraction: z.number(),
+      hotFraction: z.number(),
+      coldMaxLength: z.number().int().nullable(),
+      hotMinLength: z.number().int().nullable(),
+      tailItems: z.number().int(),
+      items: z.number().int(),
+    }),
     overall: GroupRow,
     tailItem: GroupRow,
     headItem: GroupRow,

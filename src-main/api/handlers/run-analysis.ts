@@ -49,7 +49,7 @@ const texts = (db: Db, dataset: string) => {
 function summary(out: RunOutputs, k: number): RunSummaryResult {
   const popularity = out.popularity;
   const s = summarizeRun(out.recommendations, popularity, { k });
-  return { runId: s.runId, checkpoint: { kind: out.ref.kind, epoch: out.ref.epoch }, groups: s.groups as unknown as RunSummaryResult['groups'], exposure: s.exposure };
+  return { runId: s.runId, checkpoint: { kind: out.ref.kind, epoch: out.ref.epoch }, groups: s.groups, exposure: s.exposure };
 }
 
 /** Model names as the paper prints them (Table 2). */
