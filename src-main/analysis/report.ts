@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 
 /**
  * The reproduction report (issue #5: `llmdirec report --runs …`): paper Tables 2–4 rebuilt from
- * evaluated runs, next to the paper's printed numbers (`shared/reference/paper-results.json`, read at
+ * evaluated runs, next to the paper's printed numbers (`resources/paper-results.json`, read at
  * runtime), with mean ± std where several seeds of the same dataset × model exist.
  */
 
