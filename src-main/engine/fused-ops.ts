@@ -37,7 +37,7 @@ function layerNormForward(args: KernelArgs): tf.TensorInfo[] {
         y![o + c] = h * gamma![c]! + beta![c]!;
       }
     }
-  });
+  }, 0, false);
 }
 
 function layerNormBackward(args: KernelArgs): tf.TensorInfo[] {
@@ -46,6 +46,8 @@ function layerNormBackward(args: KernelArgs): tf.TensorInfo[] {
   const n = tf.util.sizeFromShape(dy.shape) / d;
   const loops = d % 4 === 0 ? simdLoops(args.backend) : null;
   return onHeap(args, ['dy', 'xhat', 'rstd', 'gamma'], [dy.shape, [d], [d]], ([g, xhat, rstd, gamma], [dx, dgamma, dbeta]) => {
+    dgamma!.fill(0); // accumulated over the rows; dx is written whole
+    dbeta!.fill(0);
     if (loops) return loops.layerNormGrad(g!.byteOffset, xhat!.byteOffset, rstd!.byteOffset, gamma!.byteOffset, dx!.byteOffset, dgamma!.byteOffset, dbeta!.byteOffset, n, d);
     for (let r = 0, o = 0; r < n; r++, o += d) {
       // dx = rstd · (ĝ − mean(ĝ) − x̂ · mean(ĝ·x̂)), ĝ = dy·γ: exact for the biased variance with eps.
@@ -63,7 +65,7 @@ function layerNormBackward(args: KernelArgs): tf.TensorInfo[] {
       const inv = rstd![r]!;
       for (let c = 0; c < d; c++) dx![o + c] = inv * (g![o + c]! * gamma![c]! - sum - xhat![o + c]! * dot);
     }
-  });
+  }, 0, false);
 }
 
 const fusedLayerNorm = tf.customGrad(((x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: tf.GradSaveFunc) => {
@@ -97,13 +99,13 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.T
 function geluForward(args: KernelArgs): tf.TensorInfo[] {
   const x = (args.inputs as { x: tf.TensorInfo }).x;
   const loops = simdLoops(args.backend)!;
-  return onHeap(args, ['x', 'e'], [x.shape], ([xs, e], [y]) => loops.gelu(xs!.byteOffset, e!.byteOffset, y!.byteOffset, y!.length));
+  return onHeap(args, ['x', 'e'], [x.shape], ([xs, e], [y]) => loops.gelu(xs!.byteOffset, e!.byteOffset, y!.byteOffset, y!.length), 0, false);
 }
 
 function geluBackward(args: KernelArgs): tf.TensorInfo[] {
   const x = (args.inputs as { x: tf.TensorInfo }).x;
   const loops = simdLoops(args.backend)!;
-  return onHeap(args, ['dy', 'x', 'e', 'q'], [x.shape], ([dy, xs, e, q], [dx]) => loops.geluGrad(dy!.byteOffset, xs!.byteOffset, e!.byteOffset, q!.byteOffset, dx!.byteOffset, dx!.length));
+  return onHeap(args, ['dy', 'x', 'e', 'q'], [x.shape], ([dy, xs, e, q], [dx]) => loops.geluGrad(dy!.byteOffset, xs!.byteOffset, e!.byteOffset, q!.byteOffset, dx!.byteOffset, dx!.length), 0, false);
 }
 
 const fusedGelu = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {

@@ -44,9 +44,7 @@ export function adamwElements(
 function adamwKernel(args: KernelArgs): tf.TensorInfo[] {
   const p = (args.inputs as { p: tf.TensorInfo }).p;
   const a = args.attrs as unknown as AdamWStep;
-  return onHeap(args, ['p', 'm', 'v', 'g'], [p.shape, p.shape, p.shape], ([ps, ms, vs, gs], [pOut, mOut, vOut]) =>
-    adamwElements(a, 0, pOut!.length, [ps!, ms!, vs!, gs!], [pOut!, mOut!, vOut!]),
-  );
+  return onHeap(args, ['p', 'm', 'v', 'g'], [p.shape, p.shape, p.shape], ([ps, ms, vs, gs], [pOut, mOut, vOut]) => adamwElements(a, 0, pOut!.length, [ps!, ms!, vs!, gs!], [pOut!, mOut!, vOut!]), 0, false);
 }
 
 function squaredNormKernel(args: KernelArgs): tf.TensorInfo[] {

@@ -22,8 +22,9 @@ export const fusedHere = (name: string) => fusedOptions.enabled && tf.getKernel(
 
 /**
  * Allocates the outputs and `scratchFloats` of scratch first (an allocation may grow the heap, which
- * detaches earlier views), then hands views of the inputs, the zeroed outputs and the scratch to
- * `compute` (a view's byteOffset is its address for wasm code over the same memory).
+ * detaches earlier views), then hands views of the inputs, the outputs (zeroed unless `zeroed` is
+ * false: a kernel that writes every element saves the pass) and the scratch to `compute` (a view's
+ * byteOffset is its address for wasm code over the same memory).
  */
 export function onHeap(
   args: KernelArgs,
@@ -31,6 +32,7 @@ export function onHeap(
   outputShapes: number[][],
   compute: (inputs: (Float32Array | undefined)[], outputs: Float32Array[], scratch: Float32Array) => void,
   scratchFloats = 0,
+  zeroed = true,
 ): tf.TensorInfo[] {
   const backend = args.backend as unknown as HeapBackend;
   const outputs = outputShapes.map((shape) => backend.makeOutput(shape, 'float32'));
@@ -41,7 +43,7 @@ export function onHeap(
       return info ? (backend.typedArrayFromHeap(info) as Float32Array) : undefined;
     });
     const views = outputs.map((o) => backend.typedArrayFromHeap(o) as Float32Array);
-    for (const v of views) v.fill(0);
+    if (zeroed) for (const v of views) v.fill(0);
     compute(inputs, views, new Float32Array(backend.wasm.HEAPF32.buffer, scratchAt, scratchFloats));
   } finally {
     if (scratchAt) backend.wasm._free(scratchAt);
