@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { gelu } from './fused-ops';
+import { fusedHere } from './heap-kernels';
 import { dense } from './kernels';
 import { ParameterSet } from './parameters';
 import type { Rng } from './rng';
@@ -212,6 +213,24 @@ export class Diffusion {
       times: this.projectTime(Int32Array.from({ length: T }, (_, n) => n)),
     }));
     let x = normalRows(seeds.initialSeed, batchRows, d, rows);
+    if (this.settings.diffuser === 'mlp1' && fusedHere('EngineDiffusionStep')) {
+      // A linear denoiser makes the guided prediction x·W_x + t_n + k with k = (1+w)·ŝ·W_s − w·∅·W_s
+      // (its bias is in t_n): per step one product and one fused update instead of ~14 kernels.
+      const k = tf.tidy(() => tf.sub(tf.mul(fixed.cond, 1 + w), tf.mul(fixed.none, w)));
+      for (let n = T - 1; n >= 0; n--) {
+        const noiseSeed = n > 0 ? seeds.stepSeeds[T - 1 - n]! : 0;
+        const next = tf.tidy(() => {
+          const attrs = { step: n, coef1: coef1[n]!, coef2: coef2[n]!, sigma: Math.sqrt(posteriorVariance[n]!) } as unknown as tf.NamedAttrMap;
+          const inputs = { xProj: dense(x, fixed.xBlock), x, k, times: fixed.times, ...(n > 0 ? { noise: normalRows(noiseSeed, batchRows, d, rows) } : {}) };
+          const [stepped] = tf.engine().runKernel('EngineDiffusionStep', inputs, attrs) as tf.Tensor2D[];
+          return stepped!;
+        });
+        x.dispose();
+        x = next;
+      }
+      tf.dispose([k, ...Object.values(fixed)]);
+      return x;
+    }
     for (let n = T - 1; n >= 0; n--) {
       const noiseSeed = n > 0 ? seeds.stepSeeds[T - 1 - n]! : 0;
       const next = tf.tidy(() => {
@@ -228,3 +247,4 @@ export class Diffusion {
     return x;
   }
 }
+

@@ -1,12 +1,14 @@
 /**
- * The encoder's layer norm as one kernel with its own gradient on the wasm backend (128-bit SIMD
- * loops over the wasm heap in attention-kernels.wat where the width is a multiple of 4, else JS loops
- * with float64 accumulation); other backends run the composite tfjs ops. Attention is fused
- * the same way in fused-attention.ts.
+ * The encoder's layer norm and GELU as single kernels with their own gradients on the wasm backend
+ * (128-bit SIMD loops over the wasm heap in attention-kernels.wat; the layer norm falls back to JS
+ * loops with float64 accumulation where the width is not a multiple of 4), and one step of the
+ * diffusion sampler with a linear denoiser; other backends run the composite tfjs ops. Attention is
+ * fused the same way in fused-attention.ts and packed-attention.ts.
  *
  * Why: a Beauty InDiRec step issued ~9,100 tfjs kernels, each with ~17 µs of engine and tape
  * bookkeeping besides its work (~150 ms of a ~620 ms step); a composite layer norm is ~30 kernels
- * forward and backward. Fused: 2.2× faster forward + backward (`npm run bench:kernels`).
+ * forward and backward, a sampling pass of T = 50 steps ~700 (T = 200 on Sports and Toys).
+ * Layer norm: 4.7× faster forward + backward than the composite (`npm run bench:kernels`).
  * The function is docs/model.md §3's TF-style layer norm: biased variance, eps 1e-12 inside the root.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -128,7 +130,29 @@ export function gelu(x: tf.Tensor): tf.Tensor {
   return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
 }
 
+// ---- diffusion sampling ---------------------------------------------------------------------
+
+/**
+ * One step of diffusion.ts's guided sampler with a linear denoiser: x ← coef1·(x·W_x + t_step + k) +
+ * coef2·x + σ·z, z absent at the last step. `times` holds every step's time projection (row = step).
+ */
+function diffusionStep(args: KernelArgs): tf.TensorInfo[] {
+  const x = (args.inputs as { x: tf.TensorInfo }).x;
+  const { step, coef1, coef2, sigma } = args.attrs as unknown as { step: number; coef1: number; coef2: number; sigma: number };
+  const [rows, d] = x.shape as [number, number];
+  return onHeap(args, ['xProj', 'x', 'k', 'times', 'noise'], [x.shape], ([xp, xs, k, times, noise], [out]) => {
+    const t = step * d;
+    for (let r = 0, o = 0; r < rows; r++) {
+      for (let c = 0; c < d; c++, o++) {
+        const mean = coef1 * (xp![o]! + times![t + c]! + k![o]!) + coef2 * xs![o]!;
+        out![o] = noise ? mean + sigma * noise[o]! : mean;
+      }
+    }
+  }, 0, false);
+}
+
 export const normKernelConfigs = (backendName: string): tf.KernelConfig[] => [
+  { kernelName: 'EngineDiffusionStep', backendName, kernelFunc: diffusionStep as tf.KernelFunc },
   { kernelName: 'EngineGelu', backendName, kernelFunc: geluForward as tf.KernelFunc },
   { kernelName: 'EngineGeluGrad', backendName, kernelFunc: geluBackward as tf.KernelFunc },
   { kernelName: 'EngineLayerNorm', backendName, kernelFunc: layerNormForward as tf.KernelFunc },
