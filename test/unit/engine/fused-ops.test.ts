@@ -18,18 +18,8 @@ import { AdamW } from '../../../src-main/engine/optimizer';
 import { readFileSync } from 'node:fs';
 // @ts-expect-error: a plain .mjs build script without types
 import { assemble } from '../../../scripts/build-wasm.mjs';
+import { expectClose } from '../../fixtures/engine/close';
 
-/** max |a − b| relative to max |b|: gradients that are exactly 0 (the key biases') are rounding noise either way. */
-function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number): void {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  expect(worst).toBeLessThanOrEqual(tol * scale);
-}
 
 /** Runs `f` with the fused kernels and with the composite ops; returns both results as arrays. */
 function bothWays(f: () => tf.Tensor[]): { fused: Float32Array[]; composite: Float32Array[] } {
@@ -72,7 +62,7 @@ describe('fused encoder kernels (wasm)', () => {
       const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(gelu(layerNorm(a, g, b)), upstream));
       return [gelu(layerNorm(x, gamma, beta)), ...tf.grads(loss)([x, gamma, beta])];
     });
-    for (let i = 0; i < fused.length; i++) close(fused[i]!, composite[i]!, 2e-5);
+    for (let i = 0; i < fused.length; i++) expectClose(fused[i]!, composite[i]!, 2e-5);
     tf.dispose([x, gamma, beta, upstream]);
   });
 
@@ -99,7 +89,7 @@ describe('fused encoder kernels (wasm)', () => {
     for (let i = 0; i < fused.length; i++) {
       // Scores shift by q·b_key for every key alike, which softmax ignores: that gradient is exactly 0.
       if (labels[i]!.endsWith('attention.key.bias')) expect(Math.max(...fused[i]!.map(Math.abs))).toBeLessThan(1e-5);
-      else close(fused[i]!, composite[i]!, 1e-4);
+      else expectClose(fused[i]!, composite[i]!, 1e-4);
     }
     encoder.parameters.dispose();
     tf.dispose([table, upstream]);
@@ -128,7 +118,7 @@ describe('fused encoder kernels (wasm)', () => {
     expect(tf.memory().numTensors).toBe(before);
     fused.norms.forEach((n, k) => expect(n).toBeCloseTo(composite.norms[k]!, 4));
     expect(fused.norms[2]).toBeGreaterThan(1);
-    fused.state.forEach((a, k) => close(a.data as Float32Array, composite.state[k]!.data as Float32Array, 1e-5));
+    fused.state.forEach((a, k) => expectClose(a.data as Float32Array, composite.state[k]!.data as Float32Array, 1e-5));
   });
 
   it('leaves no tensor behind, forward and backward', () => {

@@ -9,6 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backendDescription, initBackend } from '../../../src-main/engine/backend';
 import { kernelOptions, matMul } from '../../../src-main/engine/kernels';
 import { nativeBlas } from '../../../src-main/engine/native-blas';
+import { expectClose } from '../../fixtures/engine/close';
 
 await initBackend('wasm');
 const blas = await nativeBlas();
@@ -29,16 +30,6 @@ function bothWays(f: () => tf.Tensor): { native: Float32Array; wasm: Float32Arra
   return { native: native.values, wasm: wasm.values, shape: native.shape };
 }
 
-function expectClose(a: Float32Array, b: Float32Array): void {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  expect(worst).toBeLessThanOrEqual(1e-5 * scale);
-}
 
 describe.skipIf(!blas)('native BLAS products on the wasm heap', () => {
   beforeAll(() => {
@@ -60,7 +51,7 @@ describe.skipIf(!blas)('native BLAS products on the wasm heap', () => {
       const b = tf.randomNormal(tb ? [n, k] : [k, n], 0, 1, 'float32', k + n);
       const { native, wasm, shape } = bothWays(() => tf.matMul(a, b, ta, tb));
       expect(shape).toEqual([m, n]);
-      expectClose(native, wasm);
+      expectClose(native, wasm, 1e-5);
       tf.dispose([a, b]);
     }
   });
@@ -71,7 +62,7 @@ describe.skipIf(!blas)('native BLAS products on the wasm heap', () => {
     const shared = tf.randomNormal([1, 6, 5], 0, 1, 'float32', 3);
     for (const f of [() => tf.matMul(a, b), () => tf.matMul(a, shared), () => tf.matMul(b, a, true, true)]) {
       const { native, wasm } = bothWays(f);
-      expectClose(native, wasm);
+      expectClose(native, wasm, 1e-5);
     }
     tf.dispose([a, b, shared]);
   });
@@ -97,7 +88,7 @@ describe.skipIf(!blas)('native BLAS products on the wasm heap', () => {
     const native = grads(true);
     expect(tf.memory().numTensors).toBe(before);
     const wasm = grads(false);
-    native.forEach((g, i) => expectClose(g, wasm[i]!));
+    native.forEach((g, i) => expectClose(g, wasm[i]!, 1e-5));
     tf.dispose([a, b]);
   });
 });

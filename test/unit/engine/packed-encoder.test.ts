@@ -12,17 +12,8 @@ import { SasrecEncoder, type EncoderSettings } from '../../../src-main/engine/en
 import { fusedOptions } from '../../../src-main/engine/heap-kernels';
 import { packedAttentionHere, queryLayout } from '../../../src-main/engine/packed-attention';
 import { Rng } from '../../../src-main/engine/rng';
+import { expectClose } from '../../fixtures/engine/close';
 
-function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number): void {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  expect(worst).toBeLessThanOrEqual(tol * scale);
-}
 
 const settings: EncoderSettings = { hiddenSize: 16, layers: 2, heads: 2, maxSeqLength: 6, attentionDropout: 0, hiddenDropout: 0, initializerRange: 0.3 };
 // Lengths 1 … 9: the 7- and 9-item sequences are cut to the window's last 6, as the padded batch does.
@@ -75,7 +66,7 @@ describe('packed encoder (wasm)', () => {
     for (let i = 0; i < packed.length; i++) {
       // Scores shift by q·b_key for every key alike, which softmax ignores: that gradient is exactly 0.
       if (labels[i]!.endsWith('attention.key.bias')) expect(Math.max(...packed[i]!.map(Math.abs))).toBeLessThan(1e-5);
-      else close(packed[i]!, padded[i]!, 1e-4);
+      else expectClose(packed[i]!, padded[i]!, 1e-4);
     }
     encoder.parameters.dispose();
     tf.dispose([table, upstream]);
