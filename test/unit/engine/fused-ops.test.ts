@@ -20,7 +20,6 @@ import { readFileSync } from 'node:fs';
 import { assemble } from '../../../scripts/build-wasm.mjs';
 import { expectClose } from '../../fixtures/engine/close';
 
-
 /** Runs `f` with the fused kernels and with the composite ops; returns both results as arrays. */
 function bothWays(f: () => tf.Tensor[]): { fused: Float32Array[]; composite: Float32Array[] } {
   const run = (enabled: boolean) => {

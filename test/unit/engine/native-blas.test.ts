@@ -30,7 +30,6 @@ function bothWays(f: () => tf.Tensor): { native: Float32Array; wasm: Float32Arra
   return { native: native.values, wasm: wasm.values, shape: native.shape };
 }
 
-
 describe.skipIf(!blas)('native BLAS products on the wasm heap', () => {
   beforeAll(() => {
     expect(kernelOptions.nativeProducts).toBe(true);

@@ -14,7 +14,6 @@ import { packedAttentionHere, queryLayout } from '../../../src-main/engine/packe
 import { Rng } from '../../../src-main/engine/rng';
 import { expectClose } from '../../fixtures/engine/close';
 
-
 const settings: EncoderSettings = { hiddenSize: 16, layers: 2, heads: 2, maxSeqLength: 6, attentionDropout: 0, hiddenDropout: 0, initializerRange: 0.3 };
 // Lengths 1 … 9: the 7- and 9-item sequences are cut to the window's last 6, as the padded batch does.
 const sequences = [[3, 1, 4, 1, 5, 9, 2], [6], [5, 3], [5, 8, 9, 7, 9], [2, 7, 1, 8, 2, 8, 1, 8, 2], [4, 4, 4]].map((s) => Int32Array.from(s));
