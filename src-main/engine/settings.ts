@@ -71,7 +71,8 @@ export const TrainingSettings = z
     trimPadding: z.boolean().default(true),
     /**
      * Encode each batch in up to this many length groups, each trimmed to its own width (exact: the
-     * same batch and loss; 1 = one padded batch).
+     * same batch and loss; 1 = one padded batch). The padded path only: on wasm sequences are packed
+     * without any padding (encoder.ts encodePacked), and this and `trimPadding` do not apply.
      */
     lengthGroups: z.number().int().min(1).max(64).default(8),
     /**
