@@ -10,7 +10,7 @@
  * so a query that sees no key (a padding position) gets the same uniform weights.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedHere, onHeap, simdLoops, type KernelArgs } from './heap-kernels';
+import { fusedHere, onHeap, simdLoops, type KernelArgs, type SimdLoops } from './heap-kernels';
 
 interface AttentionAttrs {
   heads: number;
@@ -24,35 +24,76 @@ function sizes(q: tf.TensorInfo, k: tf.TensorInfo) {
 
 // Addresses: a [b, w, d] tensor's row (r, j) of head h starts at byte ((r·w + j)·d + h·dh)·4; rows
 // of one sequence and head are d·4 bytes apart. Products run in wasm (float32, 4 lanes); the softmax
-// and the masks in JS.
+// and the masks in JS (attendRow, shared with packed-attention.ts).
+/** The tensors one attention kernel reads and writes, as heap views (their byteOffsets are wasm addresses). */
+export interface AttentionViews {
+  q: Float32Array;
+  k: Float32Array;
+  v: Float32Array;
+  probs: Float32Array;
+  keep?: Float32Array;
+}
+
+/**
+ * One query and head, forward: probs[po …] = softmax(q·kⱼ·scale + mask_j) over its n keys, then
+ * context += (probs·keep)·v. Byte offsets: `qo` of the query (and context) row, `keyRows` of the first
+ * key row; `po` indexes its first probability. The padded layout's additive mask comes from `keyOk`
+ * (key j visible when keyOk[keyOkAt + j] > 0 and j ≤ position); packed rows see every key given.
+ */
+export function attendRow(loops: SimdLoops, a: AttentionViews, context: Float32Array, weights: Float32Array, stride: number, dh: number, scale: number, qo: number, keyRows: number, po: number, n: number, keyOk?: Float32Array, keyOkAt = 0, position = 0): void {
+  const probs = a.probs;
+  loops.dots(a.q.byteOffset + qo, a.k.byteOffset + keyRows, stride, n, dh, probs.byteOffset + po * 4);
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) {
+    const mask = keyOk && !(keyOk[keyOkAt + j]! > 0 && j <= position) ? -10000 : 0;
+    const s = (probs[po + j] = probs[po + j]! * scale + mask);
+    if (s > max) max = s;
+  }
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += probs[po + j] = Math.exp(probs[po + j]! - max);
+  for (let j = 0; j < n; j++) {
+    probs[po + j] = probs[po + j]! / sum;
+    if (a.keep) weights[j] = probs[po + j]! * a.keep[po + j]!;
+  }
+  loops.weightedSum(a.keep ? weights.byteOffset : probs.byteOffset + po * 4, a.v.byteOffset + keyRows, stride, n, dh, context.byteOffset + qo);
+}
+
+/**
+ * Its gradient, accumulated into dq, dk, dv: dP_j = keep_j · dC·v_j; dv_j += P_j·keep_j · dC; the
+ * softmax: dS_j = P_j (dP_j − Σ P·dP). `grad` and `kept` are scratch of at least n floats.
+ */
+export function attendRowGrad(loops: SimdLoops, a: AttentionViews, dc: Float32Array, [dq, dk, dv]: Float32Array[], grad: Float32Array, kept: Float32Array, stride: number, dh: number, scale: number, qo: number, keyRows: number, po: number, n: number): void {
+  const { probs, keep } = a;
+  loops.dots(dc.byteOffset + qo, a.v.byteOffset + keyRows, stride, n, dh, grad.byteOffset);
+  let dot = 0;
+  for (let j = 0; j < n; j++) {
+    if (keep) {
+      grad[j] = grad[j]! * keep[po + j]!;
+      kept[j] = probs[po + j]! * keep[po + j]!;
+    }
+    dot += grad[j]! * probs[po + j]!;
+  }
+  for (let j = 0; j < n; j++) grad[j] = probs[po + j]! * (grad[j]! - dot) * scale;
+  loops.addOuter(keep ? kept.byteOffset : probs.byteOffset + po * 4, dc.byteOffset + qo, dv!.byteOffset + keyRows, stride, n, dh);
+  loops.weightedSum(grad.byteOffset, a.k.byteOffset + keyRows, stride, n, dh, dq!.byteOffset + qo);
+  loops.addOuter(grad.byteOffset, a.q.byteOffset + qo, dk!.byteOffset + keyRows, stride, n, dh);
+}
+
 function attentionForward(args: KernelArgs): tf.TensorInfo[] {
   const { q, k } = args.inputs as Record<'q' | 'k', tf.TensorInfo>;
   const { heads, scale } = args.attrs as unknown as AttentionAttrs;
   const { b, queries, w, d } = sizes(q, k);
   const dh = d / heads;
-  const stride = d * 4;
   const loops = simdLoops(args.backend)!;
   return onHeap(args, ['q', 'k', 'v', 'keyOk', 'keep'], [[b, queries, d], [b, heads, queries, w]], ([qs, ks, vs, keyOk, keep], [context, probs], weights) => {
+    const views = { q: qs!, k: ks!, v: vs!, probs: probs!, keep };
     for (let r = 0; r < b; r++) {
       for (let h = 0; h < heads; h++) {
         const keyRows = ((r * w) * d + h * dh) * 4;
         for (let i = 0; i < queries; i++) {
-          const position = i + w - queries;
           const qo = ((r * queries + i) * d + h * dh) * 4;
           const po = ((r * heads + h) * queries + i) * w;
-          loops.dots(qs!.byteOffset + qo, ks!.byteOffset + keyRows, stride, w, dh, probs!.byteOffset + po * 4);
-          let max = -Infinity;
-          for (let j = 0; j < w; j++) {
-            const s = (probs![po + j] = probs![po + j]! * scale + (keyOk![r * w + j]! > 0 && j <= position ? 0 : -10000));
-            if (s > max) max = s;
-          }
-          let sum = 0;
-          for (let j = 0; j < w; j++) sum += probs![po + j] = Math.exp(probs![po + j]! - max);
-          for (let j = 0; j < w; j++) {
-            probs![po + j] = probs![po + j]! / sum;
-            if (keep) weights[j] = probs![po + j]! * keep[po + j]!;
-          }
-          loops.weightedSum(keep ? weights.byteOffset : probs!.byteOffset + po * 4, vs!.byteOffset + keyRows, stride, w, dh, context!.byteOffset + qo);
+          attendRow(loops, views, context!, weights, d * 4, dh, scale, qo, keyRows, po, w, keyOk!, r * w, i + w - queries);
         }
       }
     }
@@ -64,31 +105,18 @@ function attentionBackward(args: KernelArgs): tf.TensorInfo[] {
   const { heads, scale } = args.attrs as unknown as AttentionAttrs;
   const { b, queries, w, d } = sizes(q, k);
   const dh = d / heads;
-  const stride = d * 4;
   const loops = simdLoops(args.backend)!;
-  return onHeap(args, ['dContext', 'q', 'k', 'v', 'probs', 'keep'], [[b, queries, d], [b, w, d], [b, w, d]], ([dc, qs, ks, vs, probs, keep], [dq, dk, dv], scratch) => {
-    const grad = scratch.subarray(0, w); // dP, then dS
-    const kept = scratch.subarray(w); // P·keep
+  return onHeap(args, ['dContext', 'q', 'k', 'v', 'probs', 'keep'], [[b, queries, d], [b, w, d], [b, w, d]], ([dc, qs, ks, vs, probs, keep], grads, scratch) => {
+    const views = { q: qs!, k: ks!, v: vs!, probs: probs!, keep };
+    const grad = scratch.subarray(0, w);
+    const kept = scratch.subarray(w);
     for (let r = 0; r < b; r++) {
       for (let h = 0; h < heads; h++) {
         const keyRows = ((r * w) * d + h * dh) * 4;
         for (let i = 0; i < queries; i++) {
           const qo = ((r * queries + i) * d + h * dh) * 4;
           const po = ((r * heads + h) * queries + i) * w;
-          // dP_j = keep_j · dC·v_j; dv_j += P_j·keep_j · dC; the softmax: dS_j = P_j (dP_j − Σ P·dP).
-          loops.dots(dc!.byteOffset + qo, vs!.byteOffset + keyRows, stride, w, dh, grad.byteOffset);
-          let dot = 0;
-          for (let j = 0; j < w; j++) {
-            if (keep) {
-              grad[j] = grad[j]! * keep[po + j]!;
-              kept[j] = probs![po + j]! * keep[po + j]!;
-            }
-            dot += grad[j]! * probs![po + j]!;
-          }
-          for (let j = 0; j < w; j++) grad[j] = probs![po + j]! * (grad[j]! - dot) * scale;
-          loops.addOuter(keep ? kept.byteOffset : probs!.byteOffset + po * 4, dc!.byteOffset + qo, dv!.byteOffset + keyRows, stride, w, dh);
-          loops.weightedSum(grad.byteOffset, ks!.byteOffset + keyRows, stride, w, dh, dq!.byteOffset + qo);
-          loops.addOuter(grad.byteOffset, qs!.byteOffset + qo, dk!.byteOffset + keyRows, stride, w, dh);
+          attendRowGrad(loops, views, dc!, grads, grad, kept, d * 4, dh, scale, qo, keyRows, po, w);
         }
       }
     }

@@ -15,6 +15,7 @@
  * per visible key; the dropout multiplier `keep` has the same layout.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { attendRow, attendRowGrad } from './fused-attention';
 import { fusedHere, onHeap, simdLoops, type KernelArgs } from './heap-kernels';
 
 interface PackedAttrs {
@@ -65,72 +66,35 @@ export function queryLayout(segments: readonly number[], lastOnly: boolean, head
 }
 
 // Addresses: token row t of head h starts at byte (t·d + h·dh)·4; a sequence's keys are d·4 bytes
-// apart. Products run in the SIMD loops of attention-kernels.wat, softmax and dropout in JS.
+// apart. Each (query, head) is fused-attention.ts's attendRow / attendRowGrad, without a mask.
 function packedForward(args: KernelArgs): tf.TensorInfo[] {
   const { q } = args.inputs as Record<'q', tf.TensorInfo>;
-  const attrs = args.attrs as unknown as PackedAttrs;
-  const { heads, scale, layout: L } = attrs;
+  const { heads, scale, layout: L } = args.attrs as unknown as PackedAttrs;
   const [queries, d] = q.shape as [number, number];
   const dh = d / heads;
-  const stride = d * 4;
   const loops = simdLoops(args.backend)!;
   return onHeap(args, ['q', 'k', 'v', 'keep'], [[queries, d], [L.total]], ([qs, ks, vs, keep], [context, probs], weights) => {
+    const views = { q: qs!, k: ks!, v: vs!, probs: probs!, keep };
     for (let i = 0; i < queries; i++) {
       const n = L.keyCount[i]!;
-      for (let h = 0; h < heads; h++) {
-        const keyRows = (L.keyStart[i]! * d + h * dh) * 4;
-        const qo = (i * d + h * dh) * 4;
-        const po = L.probStart[i]! + h * n;
-        loops.dots(qs!.byteOffset + qo, ks!.byteOffset + keyRows, stride, n, dh, probs!.byteOffset + po * 4);
-        let max = -Infinity;
-        for (let j = 0; j < n; j++) {
-          const s = (probs![po + j] = probs![po + j]! * scale);
-          if (s > max) max = s;
-        }
-        let sum = 0;
-        for (let j = 0; j < n; j++) sum += probs![po + j] = Math.exp(probs![po + j]! - max);
-        for (let j = 0; j < n; j++) {
-          probs![po + j] = probs![po + j]! / sum;
-          if (keep) weights[j] = probs![po + j]! * keep[po + j]!;
-        }
-        loops.weightedSum(keep ? weights.byteOffset : probs!.byteOffset + po * 4, vs!.byteOffset + keyRows, stride, n, dh, context!.byteOffset + qo);
-      }
+      for (let h = 0; h < heads; h++) attendRow(loops, views, context!, weights, d * 4, dh, scale, (i * d + h * dh) * 4, (L.keyStart[i]! * d + h * dh) * 4, L.probStart[i]! + h * n, n);
     }
   }, L.maxKeys);
 }
 
 function packedBackward(args: KernelArgs): tf.TensorInfo[] {
   const { q, k } = args.inputs as Record<'q' | 'k', tf.TensorInfo>;
-  const attrs = args.attrs as unknown as PackedAttrs;
-  const { heads, scale, layout: L } = attrs;
+  const { heads, scale, layout: L } = args.attrs as unknown as PackedAttrs;
   const [queries, d] = q.shape as [number, number];
   const dh = d / heads;
-  const stride = d * 4;
   const loops = simdLoops(args.backend)!;
-  return onHeap(args, ['dContext', 'q', 'k', 'v', 'probs', 'keep'], [[queries, d], k.shape, k.shape], ([dc, qs, ks, vs, probs, keep], [dq, dk, dv], scratch) => {
-    const grad = scratch.subarray(0, L.maxKeys); // dP, then dS
-    const kept = scratch.subarray(L.maxKeys); // P·keep
+  return onHeap(args, ['dContext', 'q', 'k', 'v', 'probs', 'keep'], [[queries, d], k.shape, k.shape], ([dc, qs, ks, vs, probs, keep], grads, scratch) => {
+    const views = { q: qs!, k: ks!, v: vs!, probs: probs!, keep };
+    const grad = scratch.subarray(0, L.maxKeys);
+    const kept = scratch.subarray(L.maxKeys);
     for (let i = 0; i < queries; i++) {
       const n = L.keyCount[i]!;
-      for (let h = 0; h < heads; h++) {
-        const keyRows = (L.keyStart[i]! * d + h * dh) * 4;
-        const qo = (i * d + h * dh) * 4;
-        const po = L.probStart[i]! + h * n;
-        // dP_j = keep_j · dC·v_j; dv_j += P_j·keep_j · dC; the softmax: dS_j = P_j (dP_j − Σ P·dP).
-        loops.dots(dc!.byteOffset + qo, vs!.byteOffset + keyRows, stride, n, dh, grad.byteOffset);
-        let dot = 0;
-        for (let j = 0; j < n; j++) {
-          if (keep) {
-            grad[j] = grad[j]! * keep[po + j]!;
-            kept[j] = probs![po + j]! * keep[po + j]!;
-          }
-          dot += grad[j]! * probs![po + j]!;
-        }
-        for (let j = 0; j < n; j++) grad[j] = probs![po + j]! * (grad[j]! - dot) * scale;
-        loops.addOuter(keep ? kept.byteOffset : probs!.byteOffset + po * 4, dc!.byteOffset + qo, dv!.byteOffset + keyRows, stride, n, dh);
-        loops.weightedSum(grad.byteOffset, ks!.byteOffset + keyRows, stride, n, dh, dq!.byteOffset + qo);
-        loops.addOuter(grad.byteOffset, qs!.byteOffset + qo, dk!.byteOffset + keyRows, stride, n, dh);
-      }
+      for (let h = 0; h < heads; h++) attendRowGrad(loops, views, dc!, grads, grad, kept, d * 4, dh, scale, (i * d + h * dh) * 4, (L.keyStart[i]! * d + h * dh) * 4, L.probStart[i]! + h * n, n);
     }
   }, 2 * L.maxKeys);
 }
