@@ -321,9 +321,12 @@ export class ReplicaPool {
     return pool;
   }
 
-  /** Publishes the current parameters and hands the replicas their next task. */
-  post(vars: Map<string, tf.Variable>, task: { type: 'step'; plan: StepPlan } | { type: 'encode'; count: number } | { type: 'rank'; split: Split }): void {
-    this.exchange.writeParameters(vars);
+  /**
+   * Publishes the current parameters (unless the shared ones already are rank 0's: `publish` false)
+   * and hands the replicas their next task; they take the shared parameters whenever a task is new.
+   */
+  post(vars: Map<string, tf.Variable>, task: { type: 'step'; plan: StepPlan } | { type: 'encode'; count: number } | { type: 'rank'; split: Split }, publish = true): void {
+    if (publish) this.exchange.writeParameters(vars);
     this.version++;
     for (const w of this.replicas) w.postMessage({ ...task, version: this.version } satisfies ToReplica);
   }

@@ -75,6 +75,12 @@ export class Trainer {
   private pool?: ReplicaPool;
   private readonly tableSource?: TableSource;
   private readonly source: SampleSource;
+  /**
+   * True right after a shared optimiser step, when rank 0's variables were just taken from the shared
+   * parameters: the next step need not publish them again. Anything else that sets the variables
+   * (restoreState) clears it; evaluation and clustering always publish.
+   */
+  private sharedParametersCurrent = false;
 
   /**
    * `tableSource` tells replica workers where to rebuild a custom item table (`tableFactory`) from;
@@ -255,7 +261,7 @@ export class Trainer {
     const pool = this.requirePool();
     const plan = this.planStep(ids);
     const vars = this.model.variables();
-    if (pool) pool.post(vars, { type: 'step', plan });
+    if (pool) pool.post(vars, { type: 'step', plan }, !this.sharedParametersCurrent);
     return this.asRankZero(() => {
       const share = shardGradients(this.model, s, this.source, plan, 0, pool?.exchange.rows(plan.shards));
       let gradNorm: number;
@@ -267,6 +273,7 @@ export class Trainer {
         this.optimizer.step = plan.optimizerStep;
         parts = pool.exchange.lossParts(share.parts, plan.shards);
         pool.exchange.readParameters(vars, assignValues);
+        this.sharedParametersCurrent = true;
       } else {
         gradNorm = this.optimizer.apply(share.grads);
         tf.dispose([...share.grads.values()]);
@@ -335,6 +342,7 @@ export class Trainer {
 
   restoreState(arrays: Map<string, NamedArray>): void {
     this.model.loadArrays(arrays);
+    this.sharedParametersCurrent = false;
     this.optimizer.loadArrays(arrays);
     const exchange = this.pool?.exchange;
     if (exchange) this.optimizer.writeMoments(exchange.layout.names, exchange.layout.offsets, exchange.m, exchange.v);
