@@ -28,7 +28,7 @@ const TRANS = 112;
 /** Libraries tried in order, per platform (a bare name is found by the system's loader). */
 function candidates(): string[] {
   const chosen = process.env.LLMDIREC_BLAS;
-  if (chosen && chosen !== '1') return [chosen];
+  if (chosen) return [chosen];
   if (process.platform === 'darwin') return ['/System/Library/Frameworks/Accelerate.framework/Accelerate', 'libopenblas.dylib'];
   if (process.platform === 'win32') return ['libopenblas.dll', 'openblas.dll'];
   return ['libopenblas.so.0', 'libopenblas.so', 'libblis.so.4', 'libblis.so'];
