@@ -1,13 +1,16 @@
 /**
- * Training speed on a benchmark dataset: ms/step for sasrec and indirec on 1 worker and on N
+ * Training speed on a benchmark dataset: ms/step for sasrec, indirec and llmdirec on 1 worker and on N
  * (data-parallel, exact), the clustering pass on each, the projected epoch time (steps + clustering)
  * and the scaling efficiency t₁ / (N·t_N), all measured in the same run; `--plain` adds the plain
  * padded implementation as a baseline for the engine's single-worker optimisations; "composite ops"
  * is the engine without its fused layer-norm/GELU/attention kernels (the baseline for those).
  *
- *   npm run bench:train -- --dataset beauty [--workers N] [--steps 5] [--backend wasm|cpu|auto] [--threads N] [--plain] [--skip-cluster]
+ *   npm run bench:train -- --dataset beauty [--workers N] [--steps 5] [--backend wasm|cpu|auto] [--threads N] [--plain] [--skip-cluster] [--models sasrec,indirec,llmdirec]
  *
  * `--workers N` defaults to one per core; `--threads N` sets the wasm backend's threads per worker.
+ * LLMDiRec runs on one worker over a random 512-d semantic table (the sequence file has no texts;
+ * the step's cost does not depend on the vectors): the gated table with its written-out gradient,
+ * once per step (default), against tfjs's tape over the same ops, twice per step (before).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readdirSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { fusedOptions } from '../src-main/engine/heap-kernels';
 import { kernelOptions } from '../src-main/engine/kernels';
 import { packedOptions } from '../src-main/engine/packed-attention';
 import { resolveSettings, type TrainingSettings } from '../src-main/engine/settings';
+import { gatedTableOptions, fusedItemTableFactory } from '../src-main/engine/semantic-fusion';
 import { Trainer } from '../src-main/engine/trainer';
 
 const { values } = parseArgs({
@@ -31,6 +35,7 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     workers: { type: 'string', default: String(availableParallelism()) },
     plain: { type: 'boolean', default: false },
+    models: { type: 'string', default: 'sasrec,indirec,llmdirec' },
   },
 });
 if (values.threads) process.env.LLMDIREC_WASM_THREADS = values.threads;
@@ -117,7 +122,8 @@ if (!values['skip-cluster']) {
     trainer.dispose();
   }
 }
-for (const model of ['sasrec', 'indirec'] as const) {
+const models = new Set(values.models!.split(','));
+for (const model of (['sasrec', 'indirec'] as const).filter((m) => models.has(m))) {
   for (const v of variants) {
     let single = 0;
     for (const workers of v.plain ? [1] : workerCounts) {
@@ -129,5 +135,29 @@ for (const model of ['sasrec', 'indirec'] as const) {
     }
   }
 }
+// LLMDiRec: one worker (a replica would rebuild the table from a store), the same settings as InDiRec's.
+const semanticDims = 512;
+const semantic = { dims: semanticDims, table: new Float32Array((data.numItems + 1) * semanticDims), hasText: new Uint8Array(data.numItems + 1).fill(1) };
+semantic.hasText[0] = 0;
+let state = 2022;
+for (let i = semanticDims; i < semantic.table.length; i++) semantic.table[i] = ((state = (state * 16807) % 2147483647) / 2147483647 - 0.5) * 0.09; // ≈ unit rows
+let tapeMs = 0;
+for (const written of models.has('llmdirec') ? [false, true] : []) {
+  gatedTableOptions.writtenGradient = written;
+  const trainer = new Trainer(data, resolveSettings(file, { model: 'indirec', kmeansRedo: 1, kmeansIterations: 2, workers: 1 }), { tableFactory: fusedItemTableFactory(semantic) });
+  await trainer.startWorkers();
+  trainer.beginEpoch(16384);
+  trainer.trainStep(trainer.batchIds(0));
+  const t0 = performance.now();
+  for (let k = 1; k <= steps; k++) trainer.trainStep(trainer.batchIds(k));
+  const ms = (performance.now() - t0) / steps;
+  if (!written) tapeMs = ms;
+  const epochSeconds = (ms * trainer.stepsPerEpoch) / 1000 + (clusteringSeconds.get(1) ?? 0);
+  trainer.dispose();
+  const variant = written ? 'gated table, written-out gradient, once per step (default)' : 'gated table on the tape, twice per step (before)';
+  rows.push({ model: 'llmdirec', variant, workers: 1, 'ms/step': Math.round(ms), 'speed-up': (tapeMs / ms).toFixed(2), 'projected epoch (min)': (epochSeconds / 60).toFixed(1) });
+  console.log(JSON.stringify(rows[rows.length - 1]));
+}
+gatedTableOptions.writtenGradient = true;
 console.table(rows);
 console.log(`tensors alive at the end: ${tf.memory().numTensors}`);

@@ -16,6 +16,12 @@ export interface ItemTable {
   weights(): tf.Tensor2D;
   /** Trainable parameters (named; the optimiser and checkpoints use these names). */
   readonly parameters: ParameterSet;
+  /**
+   * Optional: the table of one training step, computed once outside the gradient tape, for tables
+   * that are expensive to compute (LLMDiRec's fused table over every item). The step reads `value`
+   * for its no-gradient uses (the generated view) and `taped()` inside the gradient scope.
+   */
+  stepWeights?(): StepItemTable;
   /** Optional extra loss term (e.g. LLMDiRec's alignment loss) added to the total, with its name. */
   auxiliaryLoss?(items: tf.Tensor1D): { name: string; value: tf.Scalar } | undefined;
   /** Optional per-position encoder input ([b, w] ids → [b, w, D]) replacing the row gather (LLMDiRec cross-attention fusion). */
@@ -24,6 +30,15 @@ export interface ItemTable {
   dispose?(): void;
   /** Sizes and likeness of the table's rows and views for the per-epoch diagnostics (diagnostics.ts); `sample` = item rows for the cosine. */
   viewStatistics?(sample: Int32Array): TableViewStatistics;
+}
+
+/** One step's table (`ItemTable.stepWeights`); dispose it after the step's gradient. */
+export interface StepItemTable {
+  /** The V×D table (no gradient). */
+  readonly value: tf.Tensor2D;
+  /** The same table on the gradient tape, with its gradient to the parameters, not computed again. */
+  taped(): tf.Tensor2D;
+  dispose(): void;
 }
 
 /**

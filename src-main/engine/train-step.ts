@@ -107,50 +107,56 @@ export function shardGradients(model: RecommenderModel, s: TrainingSettings, sam
   const diffusion = plan.condIds ? model.diffusion : undefined;
   const condInputs = plan.condIds ? Array.from(rows, (r) => samples.input(plan.condIds![r]!)) : [];
 
-  let view: tf.Tensor2D | undefined;
-  if (diffusion) {
-    // Generated view (§7 sampling): a train-mode encoding of the condition, no gradient.
-    const own = tf.tidy(() => diffusion.sample(model.encoder.encodeSequences(model.table.weights(), condInputs, { training: true, rng }, groups, sequenceInput), plan.view!, selected, B));
-    if (all) view = own;
-    else {
-      const values = exchange!.gather('view', rows, own.dataSync() as Float32Array, B);
-      own.dispose();
-      view = tf.tensor2d(values.slice(), [B, s.hiddenSize]);
-    }
-  }
-  const parts: Record<string, tf.Scalar> = {};
-  const keep = (name: string, t: tf.Scalar) => (parts[name] = tf.keep(tf.clone(t)));
-  const { value, grads } = tf.variableGrads(() => {
-    const table = model.table.weights();
-    const h = model.encoder.encodeSequences(table, inputs, { training: true, rng }, groups, sequenceInput);
-    const rec = tf.mul(recommendationLoss(h, table, targets), share) as tf.Scalar;
-    keep('rec', rec);
-    let total: tf.Tensor = tf.mul(rec, s.recWeight);
+  // An expensive table (LLMDiRec's) is computed once, for the generated view and the loss.
+  const stepTable = diffusion ? model.table.stepWeights?.() : undefined;
+  try {
+    let view: tf.Tensor2D | undefined;
     if (diffusion) {
-      const x0 = tf.gather(table, tf.tensor1d(targets, 'int32')) as tf.Tensor2D;
-      const cond = model.encoder.encodeSequences(table, condInputs, { training: true, rng }, groups, sequenceInput);
-      const diff = tf.mul(diffusion.loss(x0, cond, plan.noise!, selected), share) as tf.Scalar;
-      const hAll = all ? h : withOtherRows(h, rows, exchange!.gather('h', rows, h.dataSync() as Float32Array, B), B);
-      const cl = intentContrastiveLoss(view!, hAll, allTargets, s.temperature, s.similarity);
-      keep('diff', diff);
-      if (rank === 0) keep('cl', cl);
-      total = tf.add(total, tf.add(tf.mul(diff, s.diffWeight), tf.mul(cl, s.clWeight)));
+      // Generated view (§7 sampling): a train-mode encoding of the condition, no gradient.
+      const own = tf.tidy(() => diffusion.sample(model.encoder.encodeSequences(stepTable?.value ?? model.table.weights(), condInputs, { training: true, rng }, groups, sequenceInput), plan.view!, selected, B));
+      if (all) view = own;
+      else {
+        const values = exchange!.gather('view', rows, own.dataSync() as Float32Array, B);
+        own.dispose();
+        view = tf.tensor2d(values.slice(), [B, s.hiddenSize]);
+      }
     }
-    // A replaceable item table may add its own (already weighted) term over the batch's items.
-    const aux = rank === 0 ? model.table.auxiliaryLoss?.(tf.tensor1d(batchItems(allInputs, allTargets), 'int32')) : undefined;
-    if (aux) {
-      keep(aux.name, aux.value);
-      total = tf.add(total, aux.value);
-    }
-    return total as tf.Scalar;
-  }, [...model.variables().values()]);
-  const byName = new Map<string, tf.Tensor>();
-  for (const [name, v] of model.variables()) if (grads[v.name]) byName.set(name, grads[v.name]!);
-  const values: Record<string, number> = {};
-  for (const [name, t] of Object.entries(parts)) values[name] = t.dataSync()[0]!;
-  tf.dispose([value, ...Object.values(parts)]);
-  if (view) view.dispose();
-  return { grads: byName, parts: values };
+    const parts: Record<string, tf.Scalar> = {};
+    const keep = (name: string, t: tf.Scalar) => (parts[name] = tf.keep(tf.clone(t)));
+    const { value, grads } = tf.variableGrads(() => {
+      const table = stepTable ? stepTable.taped() : model.table.weights();
+      const h = model.encoder.encodeSequences(table, inputs, { training: true, rng }, groups, sequenceInput);
+      const rec = tf.mul(recommendationLoss(h, table, targets), share) as tf.Scalar;
+      keep('rec', rec);
+      let total: tf.Tensor = tf.mul(rec, s.recWeight);
+      if (diffusion) {
+        const x0 = tf.gather(table, tf.tensor1d(targets, 'int32')) as tf.Tensor2D;
+        const cond = model.encoder.encodeSequences(table, condInputs, { training: true, rng }, groups, sequenceInput);
+        const diff = tf.mul(diffusion.loss(x0, cond, plan.noise!, selected), share) as tf.Scalar;
+        const hAll = all ? h : withOtherRows(h, rows, exchange!.gather('h', rows, h.dataSync() as Float32Array, B), B);
+        const cl = intentContrastiveLoss(view!, hAll, allTargets, s.temperature, s.similarity);
+        keep('diff', diff);
+        if (rank === 0) keep('cl', cl);
+        total = tf.add(total, tf.add(tf.mul(diff, s.diffWeight), tf.mul(cl, s.clWeight)));
+      }
+      // A replaceable item table may add its own (already weighted) term over the batch's items.
+      const aux = rank === 0 ? model.table.auxiliaryLoss?.(tf.tensor1d(batchItems(allInputs, allTargets), 'int32')) : undefined;
+      if (aux) {
+        keep(aux.name, aux.value);
+        total = tf.add(total, aux.value);
+      }
+      return total as tf.Scalar;
+    }, [...model.variables().values()]);
+    const byName = new Map<string, tf.Tensor>();
+    for (const [name, v] of model.variables()) if (grads[v.name]) byName.set(name, grads[v.name]!);
+    const values: Record<string, number> = {};
+    for (const [name, t] of Object.entries(parts)) values[name] = t.dataSync()[0]!;
+    tf.dispose([value, ...Object.values(parts)]);
+    if (view) view.dispose();
+    return { grads: byName, parts: values };
+  } finally {
+    stepTable?.dispose();
+  }
 }
 
 /**

@@ -52,6 +52,10 @@ describe('LLMDiRec = InDiRec with the fused item table (engine Trainer)', () => 
           const queryAfter = Array.from(table!.parameters.get('fusion.query.weight').dataSync());
           expect(queryAfter.some((x, k) => Math.abs(x - queryBefore[k]!) > 1e-6)).toBe(true);
         }
+        // A step leaks nothing (the gated table's one-step forward is disposed with the step).
+        const alive = tf.memory().numTensors;
+        trainer.trainStep(trainer.batchIds(0));
+        expect(tf.memory().numTensors).toBe(alive);
         const metrics = await trainer.evaluate('test');
         expect(Object.values(metrics).every((v) => typeof v !== 'number' || Number.isFinite(v))).toBe(true);
       } finally {
