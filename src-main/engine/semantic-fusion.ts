@@ -66,8 +66,10 @@ export const defaultFusionSettings: SemanticFusionSettings = {
  */
 export const gatedTableOptions = { writtenGradient: true };
 
-/** The gated table's forward over every row and the intermediates its gradient reads (`gatedForward`). */
-// A type, not an interface: tf.tidy returns only index-signature objects.
+/**
+ * The gated table's forward over every row and the intermediates its gradient reads
+ * (`gatedForward`); a type, not an interface, because tf.tidy returns only index-signature objects.
+ */
 type GatedForward = {
   a: tf.Tensor2D;
   g: tf.Tensor2D;
