@@ -121,11 +121,13 @@ export function listRuns(db: Db, dataset?: string): RunRecord[] {
   return rows.map(fromRow);
 }
 
-export function updateRun(
-  db: Db,
-  id: string,
-  patch: Partial<Pick<RunRecord, 'backend' | 'status' | 'epochsDone' | 'bestEpoch' | 'bestValid' | 'test' | 'error' | 'trainSeconds' | 'finishedAt'>>,
-): void {
+/** Columns `updateRun` sets; undefined leaves a column as it is, null clears it. */
+type RunPatch = Partial<Pick<RunRecord, 'backend' | 'status' | 'epochsDone' | 'bestEpoch' | 'bestValid' | 'test' | 'trainSeconds'>> & {
+  error?: string | null;
+  finishedAt?: string | null;
+};
+
+export function updateRun(db: Db, id: string, patch: RunPatch): void {
   const columns: Record<string, unknown> = {
     backend: patch.backend,
     status: patch.status,
@@ -142,7 +144,6 @@ export function updateRun(
   db.prepare(sql).run(...set.map(([, v]) => v), new Date().toISOString(), id);
 }
 
-/** Sets a run's epoch budget (resuming it then trains up to that many epochs from its last checkpoint). */
 /** Changes the settings a resumed run continues with: its epoch budget, its worker count. */
 export function patchRunSettings(db: Db, id: string, patch: { epochs?: number; workers?: number }): void {
   const run = getRun(db, id);

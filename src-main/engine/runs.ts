@@ -113,6 +113,7 @@ export function resumeRun(ctx: RunContext, runId: string, epochs?: number, worke
   }
   // Dropout masks depend on the worker count, so from here on the run is reproducible for the new count.
   if (workers !== undefined) patchRunSettings(ctx.db, runId, { workers });
-  updateRun(ctx.db, runId, { status: 'queued' });
+  // Training again: an earlier interruption's error and finish time no longer describe it.
+  updateRun(ctx.db, runId, { status: 'queued', error: null, finishedAt: null });
   return { jobId: launch(ctx, getRun(ctx.db, runId)!, epochs !== undefined ? 'Extend' : 'Resume'), runId };
 }

@@ -98,9 +98,14 @@ describe('training runs', () => {
     const abort = new AbortController();
     await expect(executeRun(db, stopped.id, { signal: abort.signal, metrics: (series, x) => series === 'epoch' && x === 1 && abort.abort() })).rejects.toThrow(/Cancelled/);
     expect(runEpochs(db, stopped.id).map((e) => e.valid !== undefined)).toEqual([true, false]);
+    expect(getRun(db, stopped.id)!.finishedAt).toBeDefined();
     const jobs = new JobRunner();
-    await jobs.wait(resumeRun({ db, dbFile: file, jobs }, stopped.id, 2).jobId);
+    const { jobId } = resumeRun({ db, dbFile: file, jobs }, stopped.id, 2);
+    // Training again: the interruption's finish time is gone until the run finishes.
+    expect(getRun(db, stopped.id)!.finishedAt).toBeUndefined();
+    await jobs.wait(jobId);
     const finished = getRun(db, stopped.id)!;
+    expect(finished.finishedAt).toBeDefined();
     expect(finished).toMatchObject({ status: 'succeeded', epochsDone: 2, bestEpoch: expected.bestEpoch });
     expect(runEpochs(db, stopped.id).map((e) => e.valid)).toEqual(runEpochs(db, reference.id).map((e) => e.valid));
     expect(finished.test).toEqual(expected.test);
