@@ -67,6 +67,15 @@ const settingPairs = (s: Record<string, unknown>): string[] =>
     .sort()
     .map((k) => `${k}=${Array.isArray(s[k]) ? (s[k] as unknown[]).join(',') : String(s[k])}`);
 
+/** An entry's epoch budget and setting overrides as sorted "key=value" pairs. */
+export const entryPairs = (e: PlanEntryRecord): string[] => settingPairs({ ...(e.epochs !== undefined ? { epochs: e.epochs } : {}), ...e.settings });
+
+/** The pairs every entry has: said once, so that a report row or an entry names only what sets it apart. */
+export function commonPairs(entries: readonly PlanEntryRecord[]): string[] {
+  if (!entries.length) return [];
+  return entryPairs(entries[0]!).filter((p) => entries.every((e) => entryPairs(e).includes(p)));
+}
+
 /** The value of a column in a finished entry: test metrics for the overall columns, stored groups for the rest. */
 function valueOf(e: ReportEntry, column: string): number | undefined {
   if ((OVERALL_COLUMNS as readonly string[]).includes(column)) return e.test?.[column];
@@ -95,10 +104,8 @@ export function buildPlanReport(entries: readonly ReportEntry[], paper: PaperRes
     const key = JSON.stringify([dataset, model, variant ?? null, epochs ?? null, settingPairs(settings)]);
     byKey.set(key, [...(byKey.get(key) ?? []), e]);
   }
-  const pairsOf = (e: PlanEntryRecord) => settingPairs({ ...(e.epochs !== undefined ? { epochs: e.epochs } : {}), ...e.settings });
   const groups = [...byKey.values()];
-  // What every row shares is said once; a row names only what sets it apart.
-  const common = groups.length ? pairsOf(groups[0]![0]!.entry).filter((p) => groups.every((g) => pairsOf(g[0]!.entry).includes(p))) : [];
+  const common = commonPairs(entries.map((e) => e.entry));
   const rows = groups.map((group): PlanReportRow => {
     const first = group[0]!.entry;
     const model = paperModelName(first.model, first.variant);
@@ -108,7 +115,7 @@ export function buildPlanReport(entries: readonly ReportEntry[], paper: PaperRes
       model,
       ...(first.variant ? { variant: first.variant } : {}),
       ...(first.epochs !== undefined ? { epochs: first.epochs } : {}),
-      settings: pairsOf(first).filter((p) => !common.includes(p)).join(' '),
+      settings: entryPairs(first).filter((p) => !common.includes(p)).join(' '),
       planned: group.length,
       seeds: finished.map((e) => e.entry.seed),
       runs: finished.map((e) => e.entry.runId!),

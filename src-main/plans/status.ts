@@ -6,7 +6,7 @@ import { ApiError } from '../core/errors';
 import { getRun, trainingElsewhere, type RunRecord } from '../engine/run-store';
 import { trainingHere, type RunContext } from '../engine/runs';
 import { loadPaperResults } from './paper';
-import { buildPlanReport, paperModelName, type PlanReport } from './report';
+import { buildPlanReport, commonPairs, entryPairs, paperModelName, type PlanReport } from './report';
 import { entryState, getPlan, planEntries, planRunningElsewhere, type EntryState, type PlanEntryRecord, type PlanRecord } from './store';
 
 export interface EntryStatus {
@@ -73,6 +73,7 @@ export function planSummary(ctx: Pick<RunContext, 'jobs'>, plan: PlanRecord, ent
 /** A plan as the contract's PlanDetail: summary, definition, entries with their runs, report. */
 export function planDetail(ctx: RunContext, planId: number) {
   const { plan, entries } = planStatus(ctx, planId);
+  const common = commonPairs(entries.map((e) => e.entry));
   return {
     ...planSummary(ctx, plan, entries),
     definition: { ...plan.definition } as Record<string, unknown>,
@@ -85,6 +86,7 @@ export function planDetail(ctx: RunContext, planId: number) {
       seed: entry.seed,
       ...(entry.epochs !== undefined ? { epochs: entry.epochs } : {}),
       settings: entry.settings,
+      ownSettings: entryPairs(entry).filter((p) => !common.includes(p)).join(' '),
       state,
       ...(entry.runId ? { runId: entry.runId } : {}),
       ...(entry.error || run?.error ? { error: entry.error ?? run?.error } : {}),

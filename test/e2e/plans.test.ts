@@ -1,7 +1,7 @@
 /**
  * The Experiments page in Chromium against the real web-mode server (demo dataset): a plan from the
  * paper's Table 2 (what it trains, what has no counterpart), a refused plan file with the bad field
- * named, and a two-seed plan pasted as JSON trained from the page to its report (mean ± std), a run
+ * named, entries told apart by their own settings, and a two-seed plan pasted as JSON trained from the page to its report (mean ± std), a run
  * opened from its row, and the report exported as CSV. Runs after the journey (file order), which
  * it leaves as it found: it adds plans and runs the journey does not count.
  */
@@ -54,6 +54,17 @@ describe('experiment plans (web mode)', { skip: reason }, () => {
     await error.waitFor();
     assert.match(await error.innerText(), /plan\.runs\.0\.model/);
     await error.getByRole('button', { name: 'Dismiss' }).click();
+  });
+
+  it('names what sets an entry apart from the others in its row', async () => {
+    const plan = { name: 'e2e apart', dataset: 'demo', epochs: 1, settings: { hiddenSize: 16, layers: 1 }, runs: [{ model: 'sasrec' }, { model: 'sasrec', settings: { hiddenDropout: 0.2 } }] };
+    await page.getByTestId('plan-json').fill(JSON.stringify(plan));
+    await page.getByTestId('plan-create-json').click();
+    await page.getByTestId('plan-detail').getByText('e2e apart').waitFor();
+    assert.equal(await page.getByTestId('plan-entries').locator('tbody tr').count(), 2);
+    assert.deepEqual(await page.getByTestId('plan-entry-settings').allInnerTexts(), ['hiddenDropout=0.2']);
+    assert.match(await page.getByTestId('plan-entry-2').innerText(), /SASRec\s+hiddenDropout=0\.2/);
+    await screenshot(page, '30b-experiments-entry-settings');
   });
 
   it('trains a pasted two-seed plan to its report, opens a run and exports the report', async () => {

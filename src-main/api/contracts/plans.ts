@@ -27,6 +27,8 @@ export const PlanEntry = z.object({
   seed: z.number().int(),
   epochs: z.number().int().optional(),
   settings: z.record(z.string(), z.unknown()),
+  /** The budget and overrides that not every entry of the plan has ("key=value …", '' for none): what sets it apart. */
+  ownSettings: z.string(),
   state: EntryState,
   runId: z.string().optional(),
   /** Why its run could not be started or failed. */

@@ -44,6 +44,7 @@ function printPlan(io: CliIO, plan: PlanDetail): void {
       '#': e.position + 1,
       dataset: e.dataset,
       model: e.paperName,
+      settings: e.ownSettings,
       seed: String(e.seed),
       state: e.state,
       run: e.runId ?? '',
@@ -52,7 +53,7 @@ function printPlan(io: CliIO, plan: PlanDetail): void {
       'test NDCG@10': e.run?.test?.['NDCG@10'],
       note: e.error ?? (e.resumes ? `resumed ${e.resumes}×` : ''),
     })),
-    ['#', 'dataset', 'model', 'seed', 'state', 'run', 'epochs', 'test HR@10', 'test NDCG@10', 'note'],
+    ['#', 'dataset', 'model', 'settings', 'seed', 'state', 'run', 'epochs', 'test HR@10', 'test NDCG@10', 'note'],
   );
   printReport(io, plan.report);
 }

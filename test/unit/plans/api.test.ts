@@ -55,6 +55,14 @@ describe('plans API', () => {
     expect(plan.entryList.map((e) => [e.variant, e.paperName, e.seed])).toEqual([['ca', 'w/ CA', 2022], ['concat', 'w/ concat', 2022]]);
     expect(plan.report.rows.map((r) => r.cells[0]!.paper)).toEqual([0.0741, 0.0885]); // Table 4, Beauty
     await expect(service.call('plans.delete', { planId: plan.id })).resolves.toEqual({ planId: plan.id, deleted: true });
+  });
+
+  it('names what sets each entry apart from the plan\'s others', async () => {
+    const runs = [{ model: 'sasrec' as const }, { model: 'llmdirec' as const, settings: { semanticInput: 'centered' as const } }, { model: 'llmdirec' as const, epochs: 5 }];
+    const plan = await service.call('plans.create', { plan: { name: 'apart', dataset: 'Beauty', epochs: 50, settings: { workers: 1 }, runs } });
+    expect(plan.entryList.map((e) => [e.paperName, e.ownSettings])).toEqual([['SASRec', 'epochs=50'], ['LLMDiRec', 'epochs=50 semanticInput=centered'], ['LLMDiRec', 'epochs=5']]);
+    expect(plan.report.commonSettings).toBe('workers=1');
+    await service.call('plans.delete', { planId: plan.id });
     await expect(service.call('plans.show', { planId: plan.id })).rejects.toMatchObject({ code: 'not_found' });
   });
 });
