@@ -27,7 +27,7 @@ export const SemanticViewSettings = z
     /** 'centered': the frozen rows minus their mean (semantic-fusion-init.ts); 'raw' = as embedded (the paper). */
     semanticInput: z.enum(['raw', 'centered']).default(defaultFusionSettings.semanticInput),
     /** 'zero': the adapter's biases start at 0 (semantic-fusion-init.ts). */
-    adapterBias: z.enum(['pytorch-default', 'zero']).default(defaultFusionSettings.adapterBias),
+    adapterBias: z.enum(['pytorch-default', 'zero', 'none']).default(defaultFusionSettings.adapterBias),
   })
   .strict();
 export type SemanticViewSettings = z.output<typeof SemanticViewSettings>;

@@ -24,16 +24,16 @@ export class ParameterSet {
     return v;
   }
 
-  /** PyTorch `nn.Linear(in, out)`: weight N(0, std) or U(±1/√in), bias 0 or U(±1/√in) (§3, §7). */
-  addLinear(name: string, inDim: number, outDim: number, init: { std: number } | 'pytorch-default', rng: Rng): void {
+  /** PyTorch `nn.Linear(in, out)`: weight N(0, std) or U(±1/√in), bias 0 or U(±1/√in) (§3, §7); `bias: false` = `nn.Linear(…, bias=False)`. */
+  addLinear(name: string, inDim: number, outDim: number, init: { std: number } | 'pytorch-default', rng: Rng, bias = true): void {
     this.linear.add(`${name}.weight`);
     if (init === 'pytorch-default') {
       const bound = 1 / Math.sqrt(inDim);
       this.add(`${name}.weight`, tf.randomUniform([inDim, outDim], -bound, bound, 'float32', rng.seed()));
-      this.add(`${name}.bias`, tf.randomUniform([outDim], -bound, bound, 'float32', rng.seed()));
+      if (bias) this.add(`${name}.bias`, tf.randomUniform([outDim], -bound, bound, 'float32', rng.seed()));
     } else {
       this.add(`${name}.weight`, tf.randomNormal([inDim, outDim], 0, init.std, 'float32', rng.seed()));
-      this.add(`${name}.bias`, tf.zeros([outDim]));
+      if (bias) this.add(`${name}.bias`, tf.zeros([outDim]));
     }
   }
 

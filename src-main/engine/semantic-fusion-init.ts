@@ -9,12 +9,17 @@
  *   every item. AlphaFuse centres the language embeddings before its SVD for the same reason.
  * - `adapterBias: 'zero'`: the adapter's biases start at 0 instead of nn.Linear's U(±1/√in), which
  *   over unit-norm inputs are as large as the weights' item-specific output (one shared vector again).
+ * - `adapterBias: 'none'`: the adapter has no biases. Trained biases grow back the shared vector: the
+ *   full-softmax loss does not change when one vector is added to every item's row, so nothing holds
+ *   them back, and Adam's normalised steps make them large (docs/experiments.md §7: 12× the ID rows
+ *   after 22 Beauty epochs). With centred rows and no bias, the adapted view's mean over the items
+ *   with text is exactly 0.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParameterSet } from './parameters';
 
 export type SemanticInput = 'raw' | 'centered';
-export type AdapterBias = 'pytorch-default' | 'zero';
+export type AdapterBias = 'pytorch-default' | 'zero' | 'none';
 
 /**
  * The rows with text (`hasText[r]`) of a row-major [rows, dims] table centred on their mean and

@@ -119,7 +119,7 @@ export class FusedItemTable implements ItemTable {
     const init = this.settings.layerInit === 'normal' ? { std } : 'pytorch-default';
     const sizes = [ds, ...(this.settings.adapterHidden ?? [Math.max(1, Math.floor(ds / 2))]), dim];
     this.adapterLayers = sizes.length - 1;
-    for (let l = 0; l < this.adapterLayers; l++) p.addLinear(`semantic_adapter.${l}`, sizes[l]!, sizes[l + 1]!, init, rng);
+    for (let l = 0; l < this.adapterLayers; l++) p.addLinear(`semantic_adapter.${l}`, sizes[l]!, sizes[l + 1]!, init, rng, this.settings.adapterBias !== 'none');
     if (this.settings.adapterBias === 'zero') zeroAdapterBiases(p, this.adapterLayers);
     switch (this.settings.fusion) {
       case 'gated':
@@ -140,7 +140,7 @@ export class FusedItemTable implements ItemTable {
   }
 
   private linear(x: tf.Tensor, name: string): tf.Tensor {
-    return dense(x, this.parameters.get(`${name}.weight`) as tf.Tensor2D, this.parameters.get(`${name}.bias`) as tf.Tensor1D);
+    return dense(x, this.parameters.get(`${name}.weight`) as tf.Tensor2D, this.parameters.vars.get(`${name}.bias`) as tf.Tensor1D | undefined);
   }
 
   /**
@@ -159,13 +159,18 @@ export class FusedItemTable implements ItemTable {
    */
   private affineAdapter(): { weight: tf.Tensor2D; bias: tf.Tensor1D } {
     let weight = this.parameters.get('semantic_adapter.0.weight') as tf.Tensor2D;
-    let bias = this.parameters.get('semantic_adapter.0.bias') as tf.Tensor1D;
+    let bias = this.adapterBias(0);
     for (let l = 1; l < this.adapterLayers; l++) {
       const w = this.parameters.get(`semantic_adapter.${l}.weight`) as tf.Tensor2D;
       weight = matMul(weight, w);
-      bias = tf.reshape(dense(tf.reshape(bias, [1, -1]), w, this.parameters.get(`semantic_adapter.${l}.bias`) as tf.Tensor1D), [-1]);
+      bias = bias ? (tf.reshape(dense(tf.reshape(bias, [1, -1]), w, this.adapterBias(l)), [-1]) as tf.Tensor1D) : this.adapterBias(l);
     }
-    return { weight, bias };
+    return { weight, bias: bias ?? tf.zeros([this.dim]) };
+  }
+
+  /** Layer l's bias; none with `adapterBias: 'none'`. */
+  private adapterBias(l: number): tf.Tensor1D | undefined {
+    return this.parameters.vars.get(`semantic_adapter.${l}.bias`) as tf.Tensor1D | undefined;
   }
 
   /** A(s) for the given semantic rows ([n, d_s] → [n, D]). */
@@ -184,7 +189,9 @@ export class FusedItemTable implements ItemTable {
       const { weight, bias } = this.affineAdapter();
       return tf.add(times(weight), bias);
     }
-    let x: tf.Tensor = tf.add(times(this.parameters.get('semantic_adapter.0.weight') as tf.Tensor2D), this.parameters.get('semantic_adapter.0.bias'));
+    const first = this.adapterBias(0);
+    let x: tf.Tensor = times(this.parameters.get('semantic_adapter.0.weight') as tf.Tensor2D);
+    if (first) x = tf.add(x, first);
     for (let l = 1; l < this.adapterLayers; l++) {
       x = this.linear(tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))), `semantic_adapter.${l}`);
     }

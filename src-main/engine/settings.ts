@@ -106,8 +106,8 @@ export const TrainingSettings = z
     layerInit: z.enum(['pytorch-default', 'normal']).optional(),
     /** The frozen semantic rows as embedded ('raw') or centred on their mean ('centered'; docs/experiments.md §5). */
     semanticInput: z.enum(['raw', 'centered']).optional(),
-    /** The adapter's bias init: nn.Linear's U(±1/√in) ('pytorch-default') or 0 ('zero'; docs/experiments.md §5). */
-    adapterBias: z.enum(['pytorch-default', 'zero']).optional(),
+    /** The adapter's biases: nn.Linear's U(±1/√in) init ('pytorch-default'), 0 init ('zero'; docs/experiments.md §5), or none at all ('none'; §7). */
+    adapterBias: z.enum(['pytorch-default', 'zero', 'none']).optional(),
   })
   .strict();
 

@@ -183,46 +183,63 @@ describe('adapter fast paths', () => {
 describe('gated table with its written-out gradient', () => {
   // The paper's table (gated, no adapter activation) is one tape node with a hand-written gradient,
   // and a training step computes it once (stepWeights); both must equal tfjs's own ops.
-  it('weights() and stepWeights().taped() equal the composite ops in value and every gradient, without leaks', () => {
-    const t = new FusedItemTable(ROWS, D, semantic, new Rng(5), { fusion: 'gated', adapterHidden: [3] });
-    const p = (name: string) => t.parameters.get(name);
-    const S = tf.tensor2d([...semantic.table, 0, 0, 0, 0], [ROWS, 4]);
-    const hasText = tf.tensor2d([0, 1, 0, 1, 0], [ROWS, 1]);
-    const composite = () => {
-      const x = tf.add(tf.matMul(S, p('semantic_adapter.0.weight') as tf.Tensor2D), p('semantic_adapter.0.bias'));
-      const a = tf.add(tf.matMul(x as tf.Tensor2D, p('semantic_adapter.1.weight') as tf.Tensor2D), p('semantic_adapter.1.bias'));
-      const id = p('item_embeddings.weight');
-      const g = tf.sigmoid(tf.add(tf.matMul(tf.concat([id, a], 1), p('fusion.gate.weight') as tf.Tensor2D), p('fusion.gate.bias')));
-      const fused = tf.add(tf.mul(g, id), tf.mul(tf.sub(1, g), a));
-      return tf.add(id, tf.mul(hasText, tf.sub(fused, id))) as tf.Tensor2D;
-    };
-    const weight = tf.tensor2d([1, -2, 0.5, 3, -1, 2, 0.25, -0.5, 4, 1], [ROWS, D]);
-    const gradsOf = (table: () => tf.Tensor2D) => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.square(table()), weight)) as tf.Scalar, [...t.parameters.vars.values()]);
-      const out = Object.fromEntries([...t.parameters.vars].map(([name, v]) => [name, Array.from(grads[v.name]!.dataSync())]));
-      tf.dispose([value, ...Object.values(grads)]);
-      return out;
-    };
-    const plain = composite();
-    const plainGrads = gradsOf(composite);
-    for (const name of ['item_embeddings.weight', 'semantic_adapter.0.weight', 'semantic_adapter.1.bias', 'fusion.gate.weight', 'fusion.gate.bias']) {
-      expect(Math.max(...plainGrads[name]!.map(Math.abs)), name).toBeGreaterThan(1e-3);
-    }
-    const before = tf.memory().numTensors;
-    const fast = t.weights();
-    close(fast.dataSync(), plain.dataSync(), 1e-6);
-    fast.dispose();
-    const fastGrads = gradsOf(() => t.weights());
-    const step = t.stepWeights();
-    close(step.value.dataSync(), plain.dataSync(), 1e-6);
-    const stepGrads = gradsOf(() => step.taped());
-    step.dispose();
-    expect(tf.memory().numTensors).toBe(before);
-    for (const name of Object.keys(plainGrads)) {
-      close(fastGrads[name]!, plainGrads[name]!, 1e-5);
-      close(stepGrads[name]!, plainGrads[name]!, 1e-5);
-    }
-    tf.dispose([plain, S, hasText, weight]);
+  for (const adapterBias of ['pytorch-default', 'none'] as const) {
+    it(`adapter biases ${adapterBias}: weights() and stepWeights().taped() equal the composite ops in value and every gradient, without leaks`, () => {
+      const t = new FusedItemTable(ROWS, D, semantic, new Rng(5), { fusion: 'gated', adapterHidden: [3], adapterBias });
+      const p = (name: string) => t.parameters.get(name);
+      const withBias = (x: tf.Tensor, name: string) => (adapterBias === 'none' ? x : tf.add(x, p(name)));
+      const S = tf.tensor2d([...semantic.table, 0, 0, 0, 0], [ROWS, 4]);
+      const hasText = tf.tensor2d([0, 1, 0, 1, 0], [ROWS, 1]);
+      const composite = () => {
+        const x = withBias(tf.matMul(S, p('semantic_adapter.0.weight') as tf.Tensor2D), 'semantic_adapter.0.bias');
+        const a = withBias(tf.matMul(x as tf.Tensor2D, p('semantic_adapter.1.weight') as tf.Tensor2D), 'semantic_adapter.1.bias');
+        const id = p('item_embeddings.weight');
+        const g = tf.sigmoid(tf.add(tf.matMul(tf.concat([id, a], 1), p('fusion.gate.weight') as tf.Tensor2D), p('fusion.gate.bias')));
+        const fused = tf.add(tf.mul(g, id), tf.mul(tf.sub(1, g), a));
+        return tf.add(id, tf.mul(hasText, tf.sub(fused, id))) as tf.Tensor2D;
+      };
+      const weight = tf.tensor2d([1, -2, 0.5, 3, -1, 2, 0.25, -0.5, 4, 1], [ROWS, D]);
+      const gradsOf = (table: () => tf.Tensor2D) => {
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.square(table()), weight)) as tf.Scalar, [...t.parameters.vars.values()]);
+        const out = Object.fromEntries([...t.parameters.vars].map(([name, v]) => [name, Array.from(grads[v.name]!.dataSync())]));
+        tf.dispose([value, ...Object.values(grads)]);
+        return out;
+      };
+      const plain = composite();
+      const plainGrads = gradsOf(composite);
+      expect(t.parameters.vars.has('semantic_adapter.0.bias')).toBe(adapterBias !== 'none');
+      for (const name of ['item_embeddings.weight', 'semantic_adapter.0.weight', ...(adapterBias === 'none' ? [] : ['semantic_adapter.1.bias']), 'fusion.gate.weight', 'fusion.gate.bias']) {
+        expect(Math.max(...plainGrads[name]!.map(Math.abs)), name).toBeGreaterThan(1e-3);
+      }
+      const before = tf.memory().numTensors;
+      const fast = t.weights();
+      close(fast.dataSync(), plain.dataSync(), 1e-6);
+      fast.dispose();
+      const fastGrads = gradsOf(() => t.weights());
+      const step = t.stepWeights();
+      close(step.value.dataSync(), plain.dataSync(), 1e-6);
+      const stepGrads = gradsOf(() => step.taped());
+      step.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      for (const name of Object.keys(plainGrads)) {
+        close(fastGrads[name]!, plainGrads[name]!, 1e-5);
+        close(stepGrads[name]!, plainGrads[name]!, 1e-5);
+      }
+      tf.dispose([plain, S, hasText, weight]);
+      t.parameters.dispose();
+      t.dispose();
+    });
+  }
+});
+
+describe('adapter without biases over centred rows', () => {
+  it('gives an adapted view whose mean over the items with text is 0: no vector shared by every item', () => {
+    const t = new FusedItemTable(ROWS, D, semantic, new Rng(6), { fusion: 'gated', semanticInput: 'centered', adapterBias: 'none' });
+    const a = t.adaptTable();
+    const rows = [1, 3].map((r) => rowOf(a, r));
+    close(rows[0]!.map((x, k) => x + rows[1]![k]!), [0, 0], 1e-6);
+    expect(Math.max(...rows[0]!.map(Math.abs))).toBeGreaterThan(1e-3);
+    a.dispose();
     t.parameters.dispose();
     t.dispose();
   });
