@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ApiError } from '../core/errors';
 import { RunEmbedding, RunEpoch as EpochRecord, RunSummary } from './run-schemas';
-import type { Db } from '../store/db';
+import { writeTransaction, type Db } from '../store/db';
 import { loadSequences } from '../store/datasets';
 import { loadSemanticTable, listEmbeddingSets } from '../semantic/embedding-store';
 import type { SequenceData } from './data';
@@ -191,7 +191,7 @@ export function importRun(db: Db, dbFile: string, file: string, dataset?: string
       const labels = bundle.tensors.get(`assignments/${e.epoch}`)?.data;
       return { ...e, sampleAssignments: labels instanceof Int32Array ? labels : undefined };
     });
-    db.transaction(() => insertRunRecord(db, { ...run, dataset: target, settings, embedding, folder }, epochs, checkpoints))();
+    writeTransaction(db, () => insertRunRecord(db, { ...run, dataset: target, settings, embedding, folder }, epochs, checkpoints));
   } catch (error) {
     rmSync(folder, { recursive: true, force: true });
     throw error;

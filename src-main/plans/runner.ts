@@ -8,13 +8,13 @@
  * - cancelling (Ctrl-C, the UI's Cancel) cancels the runs in flight, which stay resumable.
  */
 import { availableParallelism } from 'node:os';
-import { ApiError } from '../core/errors';
-import { toApiError } from '../core/errors';
+import { ApiError, toApiError } from '../core/errors';
 import type { JobContext } from '../core/jobs';
 import { summarizeRun } from '../analysis/recommendations';
 import { runOutputsInWorker } from '../analysis/run-outputs-runner';
 import { getRun } from '../engine/run-store';
 import { resumeRun, startRun, type RunContext } from '../engine/runs';
+import { writeTransaction } from '../store/db';
 import { describeEntry } from './format';
 import type { PlanRunResult } from './run-result';
 import { planRunningHere, planStatus } from './status';
@@ -92,11 +92,11 @@ async function executePlan(ctx: RunContext, planId: number, parallel: number, re
       if (w.action === 'start') {
         // Side by side, runs share the cores instead of each taking them all (unless the plan says).
         const settings = { ...entry.settings, ...(parallel > 1 && entry.settings.workers === undefined ? { workers } : {}), ...(entry.variant ? { variant: entry.variant } : {}) };
-        started = ctx.db.transaction(() => {
+        started = writeTransaction(ctx.db, () => {
           const s = startRun(ctx, { dataset: entry.dataset, model: entry.model, seed: entry.seed, epochs: entry.epochs, settings });
           attachRun(ctx.db, planId, entry.position, s.runId);
           return s;
-        })();
+        });
         job.log(`${label}: run ${started.runId} started`);
       } else {
         const run = getRun(ctx.db, entry.runId!)!;

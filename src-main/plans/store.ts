@@ -1,7 +1,7 @@
 /** Reading and writing plans (tables of schema.ts), and each entry's state read from its run. */
 import { hostname } from 'node:os';
 import type { RunRecord } from '../engine/run-store';
-import type { Db } from '../store/db';
+import { writeTransaction, type Db } from '../store/db';
 import type { PlanEntrySpec, PlanFile } from './format';
 
 /**
@@ -87,13 +87,13 @@ const fromEntryRow = (r: EntryRow): PlanEntryRecord => ({
 
 /** Stores a validated plan and its expanded entries in one transaction; returns the plan's id. */
 export function insertPlan(db: Db, plan: PlanFile, entries: readonly PlanEntrySpec[]): number {
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const now = new Date().toISOString();
     const id = Number(db.prepare('INSERT INTO plans (name, definition_json, created_at, updated_at) VALUES (?, ?, ?, ?)').run(plan.name, JSON.stringify(plan), now, now).lastInsertRowid);
     const insert = db.prepare('INSERT INTO plan_entries (plan_id, position, dataset, model, variant, seed, epochs, settings_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     entries.forEach((e, k) => insert.run(id, k, e.dataset, e.model, e.variant ?? null, e.seed, e.epochs ?? null, JSON.stringify(e.settings)));
     return id;
-  })();
+  });
 }
 
 export function getPlan(db: Db, id: number): PlanRecord | undefined {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../core/errors';
 import { toApiError } from '../core/errors';
-import type { Db } from '../store/db';
+import { writeTransaction, type Db } from '../store/db';
 import { datasetId, itemAttributes } from '../store/datasets';
 import { describe, embedTexts } from './embed-texts';
 import type { EmbedResult } from './embedding-schemas';
@@ -96,7 +96,7 @@ export async function embedDataset(db: Db, request: EmbedRequest): Promise<Embed
       describeText: (k) => `item ${todoItems[k]!}`,
       onBatch: (first, vectors) => {
         const now = new Date().toISOString();
-        db.transaction(() => {
+        writeTransaction(db, () => {
           if (!model) {
             const info = db
               .prepare('INSERT INTO embedding_models (provider, endpoint, model, variant, dims, created_at) VALUES (@provider, @endpoint, @model, @variant, @dims, @now)')
@@ -104,7 +104,7 @@ export async function embedDataset(db: Db, request: EmbedRequest): Promise<Embed
             model = { id: Number(info.lastInsertRowid), dims: vectors[0]!.length };
           }
           vectors.forEach((v, k) => insert.run(model!.id, todoHashes[first + k]!, Buffer.from(v.buffer, v.byteOffset, v.byteLength), template.versionId, now));
-        })();
+        });
         for (let k = 0; k < vectors.length; k++) stored.add(todoHashes[first + k]!);
       },
     });
@@ -120,7 +120,7 @@ export async function embedDataset(db: Db, request: EmbedRequest): Promise<Embed
   const modelId = model.id;
 
   const dsId = datasetId(db, request.dataset);
-  const setId = db.transaction(() => {
+  const setId = writeTransaction(db, () => {
     const existing = db.prepare('SELECT id FROM embedding_sets WHERE dataset_id = ? AND template_version_id = ? AND model_id = ?').get(dsId, template.versionId, modelId) as
       | { id: number }
       | undefined;
@@ -132,7 +132,7 @@ export async function embedDataset(db: Db, request: EmbedRequest): Promise<Embed
     const add = db.prepare('INSERT INTO embedding_set_items (set_id, item_id, text_hash) VALUES (?, ?, ?)');
     hashes.forEach((h, k) => add.run(id, k + 1, h));
     return id;
-  })();
+  });
   return {
     dataset: request.dataset,
     provider: request.provider.kind,

@@ -1,5 +1,5 @@
 import { ApiError } from '../core/errors';
-import type { Db } from '../store/db';
+import { writeTransaction, type Db } from '../store/db';
 import { builtinTemplates } from './builtin-templates';
 import type { MissingValuePolicy, PromptTemplate } from './templates';
 
@@ -43,11 +43,11 @@ function toTemplate(row: VersionRow): StoredTemplate {
 /** Inserts the paper's templates the first time a database is used for the semantic view. */
 export function ensureBuiltinTemplates(db: Db): void {
   const exists = db.prepare('SELECT 1 FROM prompt_templates WHERE name = ?');
-  db.transaction(() => {
+  writeTransaction(db, () => {
     for (const [name, template] of Object.entries(builtinTemplates)) {
       if (!exists.get(name)) insertVersion(db, name, template, true);
     }
-  })();
+  });
 }
 
 function insertVersion(db: Db, name: string, template: PromptTemplate, builtin: boolean): StoredTemplate {
@@ -107,7 +107,7 @@ export function templateVersions(db: Db, name: string): StoredTemplate[] {
  */
 export function saveTemplate(db: Db, name: string, template: PromptTemplate): { template: StoredTemplate; created: boolean } {
   ensureBuiltinTemplates(db);
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const exists = db.prepare('SELECT 1 FROM prompt_templates WHERE name = ?').get(name);
     if (exists) {
       const latest = getTemplate(db, name);
@@ -118,7 +118,7 @@ export function saveTemplate(db: Db, name: string, template: PromptTemplate): { 
       if (same) return { template: latest, created: false };
     }
     return { template: insertVersion(db, name, template, false), created: true };
-  })();
+  });
 }
 
 /** Deletes a user template with all its versions (and the embedding sets made from them). */

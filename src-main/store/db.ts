@@ -22,6 +22,17 @@ export function connectDb(file: string, options: { readonly?: boolean } = {}): D
 }
 
 /**
+ * Runs `work` in one transaction that takes the write lock when it begins (BEGIN IMMEDIATE) and
+ * returns its result. A deferred transaction that reads before it writes fails at once with
+ * "database is locked" when another process (a second plan, a training worker) has committed since
+ * its first read — SQLite cannot wait there — whereas a write lock taken up front waits up to the
+ * busy timeout for the other writer and then sees its writes. Nested calls become savepoints.
+ */
+export function writeTransaction<T>(db: Db, work: () => T): T {
+  return db.transaction(work).immediate();
+}
+
+/**
  * Applies every migration not yet applied, in version order, each in its own transaction. Applied
  * versions are recorded one by one (not just the highest), because capabilities own separate
  * version ranges: a migration added later in a lower range must still run on an existing database.
@@ -49,11 +60,11 @@ export function migrate(db: Db, all: readonly Migration[]): void {
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   for (const m of [...all].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
-    db.transaction(() => {
+    writeTransaction(db, () => {
       db.exec(m.sql);
       record.run(m.version, m.name, new Date().toISOString());
       db.pragma(`user_version = ${Math.max(userVersion, m.version, ...applied)}`);
-    })();
+    });
     applied.add(m.version);
   }
 }
