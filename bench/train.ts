@@ -22,6 +22,7 @@ import { readSequenceFile } from '../src-main/engine/data';
 import { fusedOptions } from '../src-main/engine/heap-kernels';
 import { kernelOptions } from '../src-main/engine/kernels';
 import { packedOptions } from '../src-main/engine/packed-attention';
+import { Rng } from '../src-main/engine/rng';
 import { resolveSettings, type TrainingSettings } from '../src-main/engine/settings';
 import { gatedTableOptions, fusedItemTableFactory } from '../src-main/engine/semantic-fusion';
 import { Trainer } from '../src-main/engine/trainer';
@@ -78,11 +79,8 @@ function useKernels(fused: boolean, packed: boolean, blas: boolean): void {
   else process.env.LLMDIREC_BLAS = '0';
 }
 
-async function msPerStep(model: 'sasrec' | 'indirec', v: Variant, workers: number): Promise<{ ms: number; stepsPerEpoch: number }> {
-  kernelOptions.explicitTranspose = !v.plain;
-  useKernels(v.fused !== false && !v.plain, v.packed !== false && v.fused !== false && !v.plain, v.blas !== false && !v.plain);
-  const settings = { ...resolveSettings(file!, { model, kmeansRedo: 1, kmeansIterations: 2, workers, ...v.overrides }), lastQueryOnly: !v.plain };
-  const trainer = new Trainer(data, settings);
+/** ms per training step of a new trainer (after one warm-up step), and its steps per epoch; disposes it. */
+async function timeSteps(trainer: Trainer): Promise<{ ms: number; stepsPerEpoch: number }> {
   await trainer.startWorkers();
   trainer.beginEpoch(16384); // (indirec: a quick clustering of some samples so conditions exist; not timed here)
   trainer.trainStep(trainer.batchIds(0));
@@ -91,9 +89,17 @@ async function msPerStep(model: 'sasrec' | 'indirec', v: Variant, workers: numbe
   const ms = (performance.now() - t0) / steps;
   const stepsPerEpoch = trainer.stepsPerEpoch;
   trainer.dispose();
+  return { ms, stepsPerEpoch };
+}
+
+async function msPerStep(model: 'sasrec' | 'indirec', v: Variant, workers: number): Promise<{ ms: number; stepsPerEpoch: number }> {
+  kernelOptions.explicitTranspose = !v.plain;
+  useKernels(v.fused !== false && !v.plain, v.packed !== false && v.fused !== false && !v.plain, v.blas !== false && !v.plain);
+  const settings = { ...resolveSettings(file!, { model, kmeansRedo: 1, kmeansIterations: 2, workers, ...v.overrides }), lastQueryOnly: !v.plain };
+  const timing = await timeSteps(new Trainer(data, settings));
   kernelOptions.explicitTranspose = true;
   useKernels(true, true, true);
-  return { ms, stepsPerEpoch };
+  return timing;
 }
 
 const variants: Variant[] = [
@@ -139,21 +145,15 @@ for (const model of (['sasrec', 'indirec'] as const).filter((m) => models.has(m)
 const semanticDims = 512;
 const semantic = { dims: semanticDims, table: new Float32Array((data.numItems + 1) * semanticDims), hasText: new Uint8Array(data.numItems + 1).fill(1) };
 semantic.hasText[0] = 0;
-let state = 2022;
-for (let i = semanticDims; i < semantic.table.length; i++) semantic.table[i] = ((state = (state * 16807) % 2147483647) / 2147483647 - 0.5) * 0.09; // ≈ unit rows
+const rng = new Rng(2022);
+for (let i = semanticDims; i < semantic.table.length; i++) semantic.table[i] = (rng.next() - 0.5) * 0.09; // ≈ unit rows
 let tapeMs = 0;
 for (const written of models.has('llmdirec') ? [false, true] : []) {
   gatedTableOptions.writtenGradient = written;
-  const trainer = new Trainer(data, resolveSettings(file, { model: 'indirec', kmeansRedo: 1, kmeansIterations: 2, workers: 1 }), { tableFactory: fusedItemTableFactory(semantic) });
-  await trainer.startWorkers();
-  trainer.beginEpoch(16384);
-  trainer.trainStep(trainer.batchIds(0));
-  const t0 = performance.now();
-  for (let k = 1; k <= steps; k++) trainer.trainStep(trainer.batchIds(k));
-  const ms = (performance.now() - t0) / steps;
+  const settings = resolveSettings(file, { model: 'indirec', kmeansRedo: 1, kmeansIterations: 2, workers: 1 });
+  const { ms, stepsPerEpoch } = await timeSteps(new Trainer(data, settings, { tableFactory: fusedItemTableFactory(semantic) }));
   if (!written) tapeMs = ms;
-  const epochSeconds = (ms * trainer.stepsPerEpoch) / 1000 + (clusteringSeconds.get(1) ?? 0);
-  trainer.dispose();
+  const epochSeconds = (ms * stepsPerEpoch) / 1000 + (clusteringSeconds.get(1) ?? 0);
   const variant = written ? 'gated table, written-out gradient, once per step (default)' : 'gated table on the tape, twice per step (before)';
   rows.push({ model: 'llmdirec', variant, workers: 1, 'ms/step': Math.round(ms), 'speed-up': (tapeMs / ms).toFixed(2), 'projected epoch (min)': (epochSeconds / 60).toFixed(1) });
   console.log(JSON.stringify(rows[rows.length - 1]));

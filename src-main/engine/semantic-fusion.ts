@@ -257,11 +257,16 @@ export class FusedItemTable implements ItemTable {
     return [dId, matMul(this.semanticT, dA), tf.sum(dA, 0), dGate, tf.sum(dz, 0)];
   }
 
+  /** What the gated table is computed from: e_id, the adapter's affine map (weight, bias), W_g, b_g. */
+  private gatedInputs(): [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D] {
+    const { weight, bias } = this.affineAdapter();
+    const p = (name: string) => this.parameters.get(name) as unknown as tf.Tensor;
+    return [p('item_embeddings.weight') as tf.Tensor2D, weight, bias, p('fusion.gate.weight') as tf.Tensor2D, p('fusion.gate.bias') as tf.Tensor1D];
+  }
+
   /** The gated table as one tape node; with `precomputed` (a step's forward) it is not computed again. */
   private gatedTable(precomputed?: GatedForward): tf.Tensor2D {
     return tf.tidy(() => {
-      const { weight, bias } = this.affineAdapter();
-      const p = (name: string) => this.parameters.get(name) as unknown as tf.Tensor;
       const node = tf.customGrad(((id: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, gw: tf.Tensor2D, gb: tf.Tensor1D, save: tf.GradSaveFunc) => {
         if (precomputed) {
           save([]);
@@ -271,7 +276,7 @@ export class FusedItemTable implements ItemTable {
         save([f.a, f.g, f.keep, f.diff]);
         return { value: f.value, gradFunc: (dy: tf.Tensor2D, [a, g, keep, diff]: tf.Tensor[]) => this.gatedGradient({ a, g, keep, diff } as Omit<GatedForward, 'value'>, dy, id, gw) };
       }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...x: tf.Tensor[]) => tf.Tensor2D;
-      return node(p('item_embeddings.weight'), weight, bias, p('fusion.gate.weight'), p('fusion.gate.bias'));
+      return node(...this.gatedInputs());
     });
   }
 
@@ -281,11 +286,7 @@ export class FusedItemTable implements ItemTable {
       const value = this.weights();
       return { value, taped: () => this.weights(), dispose: () => value.dispose() };
     }
-    const forward = tf.tidy(() => {
-      const { weight, bias } = this.affineAdapter();
-      const p = (name: string) => this.parameters.get(name) as unknown as tf.Tensor;
-      return this.gatedForward(p('item_embeddings.weight') as tf.Tensor2D, weight, bias, p('fusion.gate.weight') as tf.Tensor2D, p('fusion.gate.bias') as tf.Tensor1D);
-    });
+    const forward = tf.tidy(() => this.gatedForward(...this.gatedInputs()));
     return { value: forward.value, taped: () => this.gatedTable(forward), dispose: () => tf.dispose(Object.values(forward)) };
   }
 

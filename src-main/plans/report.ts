@@ -68,13 +68,16 @@ const settingPairs = (s: Record<string, unknown>): string[] =>
     .map((k) => `${k}=${Array.isArray(s[k]) ? (s[k] as unknown[]).join(',') : String(s[k])}`);
 
 /** An entry's epoch budget and setting overrides as sorted "key=value" pairs. */
-export const entryPairs = (e: PlanEntryRecord): string[] => settingPairs({ ...(e.epochs !== undefined ? { epochs: e.epochs } : {}), ...e.settings });
+const entryPairs = (e: PlanEntryRecord): string[] => settingPairs({ ...(e.epochs !== undefined ? { epochs: e.epochs } : {}), ...e.settings });
 
 /** The pairs every entry has: said once, so that a report row or an entry names only what sets it apart. */
 export function commonPairs(entries: readonly PlanEntryRecord[]): string[] {
   if (!entries.length) return [];
   return entryPairs(entries[0]!).filter((p) => entries.every((e) => entryPairs(e).includes(p)));
 }
+
+/** What sets an entry apart from the plan's others (`common` = commonPairs of them all), as "key=value …". */
+export const ownSettings = (e: PlanEntryRecord, common: readonly string[]): string => entryPairs(e).filter((p) => !common.includes(p)).join(' ');
 
 /** The value of a column in a finished entry: test metrics for the overall columns, stored groups for the rest. */
 function valueOf(e: ReportEntry, column: string): number | undefined {
@@ -115,7 +118,7 @@ export function buildPlanReport(entries: readonly ReportEntry[], paper: PaperRes
       model,
       ...(first.variant ? { variant: first.variant } : {}),
       ...(first.epochs !== undefined ? { epochs: first.epochs } : {}),
-      settings: entryPairs(first).filter((p) => !common.includes(p)).join(' '),
+      settings: ownSettings(first, common),
       planned: group.length,
       seeds: finished.map((e) => e.entry.seed),
       runs: finished.map((e) => e.entry.runId!),

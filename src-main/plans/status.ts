@@ -6,7 +6,7 @@ import { ApiError } from '../core/errors';
 import { getRun, trainingElsewhere, type RunRecord } from '../engine/run-store';
 import { trainingHere, type RunContext } from '../engine/runs';
 import { loadPaperResults } from './paper';
-import { buildPlanReport, commonPairs, entryPairs, paperModelName, type PlanReport } from './report';
+import { buildPlanReport, commonPairs, ownSettings, paperModelName, type PlanReport } from './report';
 import { entryState, getPlan, planEntries, planRunningElsewhere, type EntryState, type PlanEntryRecord, type PlanRecord } from './store';
 
 export interface EntryStatus {
@@ -86,7 +86,7 @@ export function planDetail(ctx: RunContext, planId: number) {
       seed: entry.seed,
       ...(entry.epochs !== undefined ? { epochs: entry.epochs } : {}),
       settings: entry.settings,
-      ownSettings: entryPairs(entry).filter((p) => !common.includes(p)).join(' '),
+      ownSettings: ownSettings(entry, common),
       state,
       ...(entry.runId ? { runId: entry.runId } : {}),
       ...(entry.error || run?.error ? { error: entry.error ?? run?.error } : {}),

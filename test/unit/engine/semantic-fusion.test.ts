@@ -140,6 +140,14 @@ describe('fused item table (docs/model.md §16)', () => {
   });
 });
 
+/** Every parameter's gradient of Σ weight ⊙ table², the table computed by `table` from `t`'s parameters. */
+function parameterGrads(t: FusedItemTable, weight: tf.Tensor2D, table: () => tf.Tensor2D): Record<string, number[]> {
+  const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.square(table()), weight)) as tf.Scalar, [...t.parameters.vars.values()]);
+  const out = Object.fromEntries([...t.parameters.vars].map(([name, v]) => [name, Array.from(grads[v.name]!.dataSync())]));
+  tf.dispose([value, ...Object.values(grads)]);
+  return out;
+}
+
 describe('adapter fast paths', () => {
   // The table's adapter runs as one affine map (no activation) or with Sᵀ kept for the first layer's
   // gradient; both must equal the layer-by-layer x·W + b of tfjs's own ops, in value and gradient.
@@ -158,12 +166,7 @@ describe('adapter fast paths', () => {
         return tf.add(id, tf.mul(hasText, tf.sub(tf.add(tf.mul(alpha, id), tf.mul(tf.sub(1, alpha), a)), id))) as tf.Tensor2D;
       };
       const weight = tf.tensor2d([1, -2, 0.5, 3, -1, 2, 0.25, -0.5, 4, 1], [ROWS, D]);
-      const gradsOf = (table: () => tf.Tensor2D) => {
-        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.square(table()), weight)) as tf.Scalar, [...t.parameters.vars.values()]);
-        const out = Object.fromEntries([...t.parameters.vars].map(([name, v]) => [name, Array.from(grads[v.name]!.dataSync())]));
-        tf.dispose([value, ...Object.values(grads)]);
-        return out;
-      };
+      const gradsOf = (table: () => tf.Tensor2D) => parameterGrads(t, weight, table);
       const fast = t.weights();
       const plain = layerByLayer();
       close(fast.dataSync(), plain.dataSync(), 1e-5);
@@ -199,12 +202,7 @@ describe('gated table with its written-out gradient', () => {
         return tf.add(id, tf.mul(hasText, tf.sub(fused, id))) as tf.Tensor2D;
       };
       const weight = tf.tensor2d([1, -2, 0.5, 3, -1, 2, 0.25, -0.5, 4, 1], [ROWS, D]);
-      const gradsOf = (table: () => tf.Tensor2D) => {
-        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.square(table()), weight)) as tf.Scalar, [...t.parameters.vars.values()]);
-        const out = Object.fromEntries([...t.parameters.vars].map(([name, v]) => [name, Array.from(grads[v.name]!.dataSync())]));
-        tf.dispose([value, ...Object.values(grads)]);
-        return out;
-      };
+      const gradsOf = (table: () => tf.Tensor2D) => parameterGrads(t, weight, table);
       const plain = composite();
       const plainGrads = gradsOf(composite);
       expect(t.parameters.vars.has('semantic_adapter.0.bias')).toBe(adapterBias !== 'none');
