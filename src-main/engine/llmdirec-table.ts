@@ -24,7 +24,11 @@ export const SemanticViewSettings = z
     adapterHidden: z.array(z.number().int().min(1)).max(4).optional(),
     adapterActivation: z.enum(['none', 'gelu']).default(defaultFusionSettings.adapterActivation),
     layerInit: z.enum(['pytorch-default', 'normal']).default(defaultFusionSettings.layerInit),
-    /** 'centered': the frozen rows minus their mean (semantic-fusion-init.ts); 'raw' = as embedded (the paper). */
+    /**
+     * 'centered': the frozen rows minus their mean (semantic-fusion-init.ts); 'raw' = as embedded (the
+     * paper code). A stored run without the key predates the setting and trained on raw rows; new runs
+     * get 'centered' from settings.ts's llmdirecDefaults.
+     */
     semanticInput: z.enum(['raw', 'centered']).default(defaultFusionSettings.semanticInput),
     /** 'zero': the adapter's biases start at 0 (semantic-fusion-init.ts). */
     adapterBias: z.enum(['pytorch-default', 'zero', 'none']).default(defaultFusionSettings.adapterBias),

@@ -44,7 +44,10 @@ export interface SemanticFusionSettings {
    * and its query/key barely learn (measured: 1e-8 change of W_q in two epochs of the test data).
    */
   layerInit: 'pytorch-default' | 'normal';
-  /** The frozen rows as embedded ('raw', the paper) or centred on their mean (semantic-fusion-init.ts). */
+  /**
+   * The frozen rows as given ('raw') or centred on their mean (semantic-fusion-init.ts). The table
+   * fuses what it is given unless told; a new run is told 'centered' (settings.ts llmdirecDefaults).
+   */
   semanticInput: SemanticInput;
   /** The adapter's biases: nn.Linear's U(±1/√in) ('pytorch-default') or 0 (semantic-fusion-init.ts). */
   adapterBias: AdapterBias;

@@ -104,7 +104,7 @@ export const TrainingSettings = z
     adapterHidden: z.array(z.number().int().min(1)).max(4).optional(),
     adapterActivation: z.enum(['none', 'gelu']).optional(),
     layerInit: z.enum(['pytorch-default', 'normal']).optional(),
-    /** The frozen semantic rows as embedded ('raw') or centred on their mean ('centered'; docs/experiments.md §5). */
+    /** The frozen semantic rows centred on their mean ('centered', the default) or as embedded ('raw', the paper code; docs/experiments.md §5, §7). */
     semanticInput: z.enum(['raw', 'centered']).optional(),
     /** The adapter's biases: nn.Linear's U(±1/√in) init ('pytorch-default'), 0 init ('zero'; docs/experiments.md §5), or none at all ('none'; §7). */
     adapterBias: z.enum(['pytorch-default', 'zero', 'none']).optional(),
@@ -117,6 +117,9 @@ export const llmdirecSettingKeys = ['variant', 'embeddingSetId', 'fusion', 'alig
 /**
  * Defaults of an llmdirec run. alignWeight 0.1 keeps λ_align·L_align an order below L_rec at init
  * (1 − cos ≈ 1); the same value as semantic-fusion.ts's defaultFusionSettings.
+ * semanticInput 'centered' departs from the paper code, whose raw sentence vectors make every item's
+ * adapted view one vector within an epoch on Beauty (docs/experiments.md §5) and leave LLMDiRec
+ * behind InDiRec from epoch 6 of 50 on (§7); `semanticInput=raw` trains the paper code's way.
  */
 export const llmdirecDefaults = {
   variant: 'full',
@@ -125,7 +128,7 @@ export const llmdirecDefaults = {
   alignWeight: 0.1,
   adapterActivation: 'none',
   layerInit: 'pytorch-default',
-  semanticInput: 'raw',
+  semanticInput: 'centered',
   adapterBias: 'pytorch-default',
 } as const;
 

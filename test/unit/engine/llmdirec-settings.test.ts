@@ -1,5 +1,6 @@
 /** LLMDiRec settings: validated with the run's other settings; Table 4's variants selected as data. */
 import { describe, expect, it } from 'vitest';
+import { SemanticViewSettings } from '../../../src-main/engine/llmdirec-table';
 import { findVariant, llmdirecVariants, parseSettingAssignments, resolveSettings, variantOf } from '../../../src-main/engine/settings';
 
 describe('llmdirec settings', () => {
@@ -8,6 +9,13 @@ describe('llmdirec settings', () => {
     expect(s).toMatchObject({ model: 'llmdirec', variant: 'full', fusion: 'gated', alignWeight: 0.1, embeddingSetId: 'latest', adapterActivation: 'none', layerInit: 'pytorch-default' });
     expect(s.clWeight).toBe(0.2); // Beauty preset still applies (§11)
     expect(s.intents).toBe(32);
+  });
+
+  it('starts new runs on the centred semantic view (docs/experiments.md §7); raw is the paper code, and a stored run without the key trained raw', () => {
+    expect(resolveSettings('Beauty', { model: 'llmdirec' }).semanticInput).toBe('centered');
+    expect(resolveSettings('Beauty', { model: 'llmdirec', variant: 'ca' }).semanticInput).toBe('centered');
+    expect(resolveSettings('Beauty', { model: 'llmdirec', semanticInput: 'raw' }).semanticInput).toBe('raw');
+    expect(SemanticViewSettings.parse({ embeddingSetId: 1 }).semanticInput).toBe('raw');
   });
 
   it('selects each Table-4 variant by id or by the paper\'s column name', () => {
