@@ -2,6 +2,8 @@
  * The plan file format (docs/plans.md): what a plan expands to, and the refusals a user sees for a
  * malformed file — each naming the file, the place in it and what was expected.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandPlan, parsePlanText, validatePlan } from '../../../src-main/plans/format';
 import { paperPlan, paperTablePlans } from '../../../src-main/plans/paper-plans';
@@ -84,5 +86,15 @@ describe("the paper's tables as plans", () => {
     expect(paperTablePlans.table4.runs.map((r) => r.paperName)).toEqual(['w/ CA', 'w/ CA, w/o align', 'w/o align', 'w/ concat', 'w/ weighted', 'LLMDiRec']);
     expect(expandPlan(paperPlan('table4', { dataset: 'Beauty', settings: { hiddenSize: 32 } })).map((e) => e.variant)).toEqual(['ca', 'ca-no-align', 'no-align', 'concat', 'weighted', 'full']);
     expect(() => paperPlan('table5', { dataset: 'Beauty' })).toThrow(/Unknown paper table "table5"/);
+  });
+});
+
+describe('the committed plan files (experiments/*.json, the reproduce commands of docs/experiments.md)', () => {
+  const folder = join(__dirname, '../../../experiments');
+  const files = readdirSync(folder).filter((f) => f.endsWith('.json'));
+
+  it('are there, and each expands to runs', () => {
+    expect(files).toContain('beauty-table4-3.json');
+    for (const file of files) expect(expandPlan(parsePlanText(readFileSync(join(folder, file), 'utf8'), file), file).length, file).toBeGreaterThan(0);
   });
 });
