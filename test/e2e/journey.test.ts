@@ -194,6 +194,16 @@ describe('analyst journey (web mode)', { skip: reason }, () => {
     await page.getByTestId('nav-training').click();
     await page.getByTestId('run-form').waitFor();
     await screenshot(page, '10-training-form');
+    // LLMDiRec's semantic view: centred by default, the paper code's raw vectors one choice away, and
+    // the summary line lists exactly what "Start training" sends.
+    await page.getByTestId('train-model').selectOption('llmdirec');
+    assert.equal(await page.getByTestId('setting-semanticInput').inputValue(), 'centered');
+    await page.getByTestId('setting-semanticInput').selectOption('raw');
+    assert.match(await page.getByTestId('changed-settings').innerText(), /semanticInput=raw/);
+    await page.getByTestId('semantic-view-settings').scrollIntoViewIfNeeded();
+    await screenshot(page, '10b-training-form-llmdirec');
+    await page.getByTestId('train-model').selectOption('indirec');
+    assert.doesNotMatch(await page.getByTestId('changed-settings').innerText(), /semanticInput/, 'InDiRec runs are not sent LLMDiRec settings');
     const [first, second] = await trainShort('indirec');
     assert.ok(second > first, `curve grew from ${first} to ${second} steps while running`);
     assert.match(await page.getByTestId('train-backend').innerText(), /wasm|cpu|tensorflow/);
