@@ -114,6 +114,14 @@ export const TrainingSettings = z
 /** The LLMDiRec-only settings; rejected for sasrec/indirec runs. */
 export const llmdirecSettingKeys = ['variant', 'embeddingSetId', 'fusion', 'alignWeight', 'adapterHidden', 'adapterActivation', 'layerInit', 'semanticInput', 'adapterBias'] as const;
 
+/** The values each LLMDiRec setting with a fixed set of choices accepts, read from its schema (for forms). */
+export const llmdirecChoices: Record<string, string[]> = Object.fromEntries(
+  llmdirecSettingKeys.flatMap((key) => {
+    const schema = TrainingSettings.shape[key].unwrap();
+    return schema instanceof z.ZodEnum ? [[key, [...schema.options] as string[]]] : [];
+  }),
+);
+
 /**
  * Defaults of an llmdirec run. alignWeight 0.1 keeps λ_align·L_align an order below L_rec at init
  * (1 − cos ≈ 1); the same value as semantic-fusion.ts's defaultFusionSettings.

@@ -24,9 +24,10 @@ export const runMethods = {
     output: z.object({
       defaults: z.record(z.string(), z.unknown()),
       presets: z.record(z.string(), z.record(z.string(), z.unknown())),
-      /** LLMDiRec's own settings (model 'llmdirec' only) and Table 4's variants as data. */
+      /** LLMDiRec's own settings (model 'llmdirec' only), the values of those with fixed choices, and Table 4's variants as data. */
       llmdirec: z.object({
         defaults: z.record(z.string(), z.unknown()),
+        choices: z.record(z.string(), z.array(z.string())),
         variants: z.record(z.string(), z.object({ paperName: z.string(), description: z.string(), settings: z.record(z.string(), z.unknown()) })),
       }),
     }),

@@ -6,7 +6,7 @@ import { evaluateInWorker } from '../../engine/evaluation-job';
 import { getRun, listRuns, runCheckpoints, runEpochs, trainingElsewhere, type RunRecord } from '../../engine/run-store';
 import { exportRun, importRun } from '../../engine/run-bundle';
 import { resumeRun, startRun, trainingHere } from '../../engine/runs';
-import { datasetPresets, defaultSettings, llmdirecDefaults, llmdirecVariants } from '../../engine/settings';
+import { datasetPresets, defaultSettings, llmdirecChoices, llmdirecDefaults, llmdirecVariants } from '../../engine/settings';
 import { datasetId } from '../../store/datasets';
 import type { JobRunner } from '../jobs';
 
@@ -50,7 +50,7 @@ function asUserError<T>(work: () => T): T {
 }
 
 export const runHandlers: HandlerTable<RunMethod> = {
-  'runs.presets': () => ({ defaults: { ...defaultSettings }, presets: { ...datasetPresets }, llmdirec: { defaults: { ...llmdirecDefaults }, variants: { ...llmdirecVariants } } }),
+  'runs.presets': () => ({ defaults: { ...defaultSettings }, presets: { ...datasetPresets }, llmdirec: { defaults: { ...llmdirecDefaults }, variants: { ...llmdirecVariants }, choices: { ...llmdirecChoices } } }),
   'runs.start': (request, ctx) => ({ ...startRun(ctx, request), kind: 'train' }),
   'runs.resume': ({ runId, epochs, workers }, ctx) => ({ ...resumeRun(ctx, runId, epochs, workers), kind: 'train' }),
   'runs.export': ({ runId, file }, { db }) => asUserError(() => exportRun(db, runId, file)),

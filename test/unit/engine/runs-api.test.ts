@@ -23,6 +23,13 @@ describe('runs API', () => {
     expect(resolveSettings('Sports_and_Outdoors', { clWeight: 0.5 }).clWeight).toBe(0.5);
   });
 
+  it("lists LLMDiRec's fixed-choice settings with the values the engine accepts (the Training page's selects)", async () => {
+    const { llmdirec } = await service.call('runs.presets', {});
+    expect(llmdirec.choices).toMatchObject({ semanticInput: ['raw', 'centered'], adapterBias: ['pytorch-default', 'zero', 'none'], fusion: ['gated', 'weighted', 'concat', 'crossattn'] });
+    expect(llmdirec.choices).not.toHaveProperty('alignWeight');
+    for (const [key, values] of Object.entries(llmdirec.choices)) expect(values, key).toContain(llmdirec.defaults[key]);
+  });
+
   it('rejects unknown datasets, unknown settings and bad values with actionable errors', async () => {
     await expect(service.call('runs.start', { dataset: 'nope', model: 'sasrec' })).rejects.toMatchObject({ code: 'not_found' });
     expect(() => parseSettingAssignments(['hiddenSiz=32'])).toThrow(/Unknown setting "hiddenSiz"/);
